@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+/** The irpscope command line. Exit codes: 0 ok, 1 failure, 2 bad usage. */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { registerDecode } from './decode-command.js';
+import { registerCatalog } from './catalog-command.js';
+import { registerStart } from './start-command.js';
+import { FailureError, UsageError } from './errors.js';
+import { visible } from './terminal.js';
+
+const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('irpscope')
+    .description('Decode and keep the IOCTL, IRP, NTSTATUS and bugcheck context buried in WinDbg, Driver Verifier,\nETW and Process Monitor text.')
+    .version(packageJson.version)
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) })
+    .addHelpText('after', `
+Examples:
+  irpscope decode 0x222004
+  irpscope decode --as bugcheck c9 --args 9 ffffe001\`2b4c8010 0x22201c 0
+  irpscope catalog add include/mydrv_ioctl.h
+
+Exit codes: 0 ok, 1 failure, 2 bad usage. Colour only on a terminal, never with NO_COLOR.`);
+  registerDecode(program);
+  registerCatalog(program);
+  registerStart(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+export async function run(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (error instanceof UsageError || error instanceof FailureError) {
+      process.stderr.write(`irpscope: ${error.message.split('\n').map(visible).join('\n')}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`irpscope: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await run(process.argv.slice(2));
