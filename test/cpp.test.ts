@@ -628,6 +628,10 @@ describe('integer constant expressions', () => {
     expect(value('(MY_DRIVER_CODE)0x1234')).toBe(0x1234n);
     expect(value('(MY_DRIVER_CODE)(0x20 | 1)')).toBe(0x21n);
     expect(reasonOf(table.evaluateExpression('(MY_VALUE) - 1'))).toBe('undefined identifier MY_VALUE');
+    // Wine's wintab.h has `#define INT(x) HIWORD(x)`; `(INT)` without arguments is still the typedef.
+    const wintab = new MacroTable();
+    wintab.scan('wintab.h', '#define INT(x) HIWORD(x)\n#define SIZE ((INT)0x80000000)\n');
+    expect(valueOf(wintab.evaluate('SIZE'))).toBe(-0x80000000n);
     expect(reasonOf(table.evaluateExpression('(struct _S)0'))).toBe('not a constant expression: cast to struct _S');
     expect(reasonOf(table.evaluateExpression('(double)1'))).toBe('not a constant expression: cast to floating type');
   });

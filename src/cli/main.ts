@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDecode } from './decode-command.js';
 import { registerCatalog } from './catalog-command.js';
 import { registerStart } from './start-command.js';
+import { registerParse } from './parse-command.js';
 import { FailureError, UsageError } from './errors.js';
 import { visible } from './terminal.js';
 
@@ -27,6 +28,7 @@ Examples:
 
 Exit codes: 0 ok, 1 failure, 2 bad usage. Colour only on a terminal, never with NO_COLOR.`);
   registerDecode(program);
+  registerParse(program);
   registerCatalog(program);
   registerStart(program);
   for (const command of program.commands) command.exitOverride();

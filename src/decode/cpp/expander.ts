@@ -146,8 +146,12 @@ export class MacroExpander {
       }
       pending.length = call.remaining;
       const hideSet = withName(intersect(token.hideSet, call.closing.hideSet), token.text);
-      const record = this.calls === null ? null : { macro: definition.name, args: call.args.map(spell), values: [] as (bigint | null)[] };
-      if (record !== null) this.calls?.push(record);
+      // Recorded before the arguments are expanded, so calls come out outermost first.
+      let record: { macro: string; args: string[]; values: (bigint | null)[] } | null = null;
+      if (this.calls !== null) {
+        record = { macro: definition.name, args: call.args.map(spell), values: [] };
+        this.calls.push(record);
+      }
       const expandedArgs: (Token[] | undefined)[] = [];
       const replacement = this.substitute(definition, call.args, hideSet, token.spaceBefore, expandedArgs);
       if (record !== null) record.values = call.args.map((arg, index) => this.argumentValue(arg, expandedArgs[index]));

@@ -27,8 +27,6 @@ export type ExpressionResult =
 export interface IdentifierContext {
   /** Reason to give for an identifier that survived expansion, e.g. "undefined identifier FOO". */
   explainIdentifier(token: Token): string;
-  /** Macro names are never taken for type names in a cast. */
-  isMacro(name: string): boolean;
 }
 
 /** Thrown inside the parser only; deliberately not an Error so failing definitions do not pay for stack traces. */
@@ -292,7 +290,10 @@ class ConstantExpressionParser {
     if (core.every((word) => TYPE_KEYWORDS.has(word))) return pointer ? POINTER_TYPE : builtinType(words);
     if (core.length !== 1) return null;
     const name = core[0] ?? '';
-    if (this.context.isMacro(name)) return null;
+    // A painted macro name is a recursion, not a type. A function-like macro name left alone
+    // (wintab.h's `#define INT(x)`) may well be the typedef of the same name.
+    const nameToken = this.tokens.slice(start, end).find((token) => token.text === name);
+    if (nameToken?.hideSet?.has(name)) return null;
     const known = TYPEDEF_TYPES.get(name);
     if (known !== undefined) return pointer ? POINTER_TYPE : known;
     if (pointer) return POINTER_TYPE;

@@ -59,10 +59,9 @@ export class MacroTable {
     explainIdentifier: (token) => {
       const definition = this.inForce.get(token.text);
       if (definition !== undefined && token.hideSet?.has(token.text)) return `recursive macro ${token.text}`;
-      if (definition?.params != null) return `function-like macro ${token.text} used without arguments`;
+      if (definition !== undefined && definition.params !== null) return `function-like macro ${token.text} used without arguments`;
       return `undefined identifier ${token.text}`;
     },
-    isMacro: (name) => this.inForce.has(name),
   };
 
   /** Predefined object-like macros (name -> body), e.g. { _WIN64: '1' }. */

@@ -28,8 +28,8 @@ const ONE_CHAR_PUNCTUATORS = '[](){}.&*+-~!/%<>^|?:;=,#';
 /** Prefixes that turn a following quote into a wide / UTF literal (L"x", u8'x', ...). */
 const LITERAL_PREFIXES = new Set(['L', 'u', 'U', 'u8']);
 
-function isHorizontalSpace(code: number): boolean {
-  // space, \t, \v, \f, \r (a stray \r is what CRLF files leave behind), \n
+function isWhitespace(code: number): boolean {
+  // space, \t, \n, \v, \f, \r (a stray \r is what CRLF files leave behind)
   return code === 0x20 || (code >= 0x09 && code <= 0x0d);
 }
 
@@ -77,7 +77,7 @@ export function tokenize(text: string): Token[] {
 
   while (i < length) {
     const code = text.charCodeAt(i);
-    if (isHorizontalSpace(code)) {
+    if (isWhitespace(code)) {
       spaceBefore = true;
       i++;
       continue;

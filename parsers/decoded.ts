@@ -1,0 +1,111 @@
+/**
+ * Builders that turn raw values found by any parser into decoded records, so an IOCTL from !irp, from Procmon and
+ * from a bugcheck argument is the same IoctlOccurrence, decoded the same way.
+ */
+import { decodeIoctl } from '../src/decode/ioctl.js';
+import { decodeBugcheck } from '../src/decode/bugcheck.js';
+import { irpMajorName, irpMinorNamesOf } from '../src/decode/irp.js';
+import { ntstatusName } from '../src/decode/ntstatus.js';
+import { hex32, hex64, type Bugcheck, type IoctlOccurrence } from '../src/records/index.js';
+
+export interface IoctlContext {
+  readonly via: IoctlOccurrence['via'];
+  readonly majorFunction?: string | null;
+  readonly driver?: string | null;
+  readonly irp?: bigint | null;
+}
+
+const MAJOR_BY_NAME: Record<string, number> = { IRP_MJ_FILE_SYSTEM_CONTROL: 0x0d, IRP_MJ_DEVICE_CONTROL: 0x0e, IRP_MJ_INTERNAL_DEVICE_CONTROL: 0x0f };
+
+export function ioctlOccurrence(code: number, line: number, context: IoctlContext): IoctlOccurrence {
+  const major = context.majorFunction ? MAJOR_BY_NAME[context.majorFunction] : undefined;
+  const d = decodeIoctl(code, major === undefined ? {} : { major });
+  return {
+    type: 'ioctl',
+    line,
+    code: d.code,
+    via: context.via,
+    majorFunction: context.majorFunction ?? null,
+    driver: context.driver ?? null,
+    irp: context.irp === undefined || context.irp === null ? null : hex64(context.irp),
+    names: d.names.map((n) => ({ ...n, sources: [...n.sources] })),
+    deviceType: { value: d.deviceType.value, names: d.deviceType.names.map((n) => n.name) },
+    function: d.function.value,
+    method: d.method.names[0]?.name ?? String(d.method.value),
+    access: d.access.names[0]?.name ?? String(d.access.value),
+  };
+}
+
+/** The major functions whose third stack-location argument is a control code. */
+export const CONTROL_CODE_MAJORS: ReadonlySet<number> = new Set([0x0d, 0x0e, 0x0f]);
+
+export function majorName(major: number): string | null {
+  return irpMajorName(major);
+}
+
+export function minorName(major: number, minor: number): string | null {
+  return irpMinorNamesOf(major, minor)[0]?.name ?? null;
+}
+
+export function statusName(status: number): string | null {
+  return ntstatusName(status);
+}
+
+export interface BugcheckFacts {
+  readonly line: number;
+  readonly incident: number;
+  readonly via: Bugcheck['via'];
+  readonly code: number | null;
+  /** The name as printed (kept even when the tables disagree or lack it). */
+  readonly name?: string | null;
+  readonly args?: readonly (bigint | null)[];
+  readonly details?: Record<string, string>;
+  readonly image?: string | null;
+  readonly module?: string | null;
+  readonly symbol?: string | null;
+  readonly failureBucket?: string | null;
+  readonly failureHash?: string | null;
+  readonly bugcheckStr?: string | null;
+  readonly process?: string | null;
+  readonly probablyCausedBy?: string | null;
+  readonly imageVersion?: string | null;
+  readonly osBuild?: string | null;
+}
+
+/** A bugcheck record with each argument's meaning for its code and sub-code, decoded where it is an IOCTL or status. */
+export function bugcheckRecord(facts: BugcheckFacts): Bugcheck {
+  const args = [0, 1, 2, 3].map((i) => facts.args?.[i] ?? null);
+  // Missing arguments (a paste cut before Arg3) stand as 0 for case selection; their meanings are kept, undecoded.
+  const decoded = facts.code === null ? null : decodeBugcheck(facts.code, args.some((a) => a !== null) ? args.map((a) => a ?? 0n) : []);
+  const parameters = [0, 1, 2, 3].map((i) => {
+    const p = decoded?.parameters[i];
+    if (!p) return null;
+    const inner = p.decoded;
+    const words = inner === null ? null
+      : inner.kind === 'irp-major' ? inner.names[0]?.name ?? null
+        : `${inner.code} ${inner.names.map((n) => n.name).join(' or ') || 'no known name'}`;
+    return { kind: p.kind, meaning: p.meaning, decoded: args[i] === null ? null : words };
+  }) as Bugcheck['parameters'];
+  return {
+    type: 'bugcheck',
+    line: facts.line,
+    incident: facts.incident,
+    via: facts.via,
+    code: facts.code === null ? null : hex32(facts.code),
+    name: facts.name ?? decoded?.names[0]?.name ?? null,
+    args: args.map((a) => (a === null ? null : hex64(a))) as Bugcheck['args'],
+    parameters,
+    cases: decoded ? decoded.cases.map((c) => ({ ...c })) : [],
+    image: facts.image ?? null,
+    module: facts.module ?? null,
+    symbol: facts.symbol ?? null,
+    failureBucket: facts.failureBucket ?? null,
+    failureHash: facts.failureHash ?? null,
+    bugcheckStr: facts.bugcheckStr ?? null,
+    process: facts.process ?? null,
+    probablyCausedBy: facts.probablyCausedBy ?? null,
+    imageVersion: facts.imageVersion ?? null,
+    osBuild: facts.osBuild ?? null,
+    details: facts.details ?? {},
+  };
+}
