@@ -28,7 +28,7 @@ export function ioctlOccurrence(code: number, line: number, context: IoctlContex
     majorFunction: context.majorFunction ?? null,
     driver: context.driver ?? null,
     irp: context.irp === undefined || context.irp === null ? null : hex64(context.irp),
-    names: d.names.map((n) => ({ ...n, sources: [...n.sources] })),
+    names: d.names.map((n) => ({ name: n.name, source: n.source, sources: [...n.sources], ...(n.conflict ? { conflict: { otherValues: [...n.conflict.otherValues] } } : {}) })),
     deviceType: { value: d.deviceType.value, names: d.deviceType.names.map((n) => n.name) },
     function: d.function.value,
     method: d.method.names[0]?.name ?? String(d.method.value),
