@@ -13,6 +13,10 @@ export interface IoctlContext {
   readonly majorFunction?: string | null;
   readonly driver?: string | null;
   readonly irp?: bigint | null;
+  readonly status?: number | null;
+  readonly statusText?: string | null;
+  readonly time?: string | null;
+  readonly process?: string | null;
 }
 
 const MAJOR_BY_NAME: Record<string, number> = { IRP_MJ_FILE_SYSTEM_CONTROL: 0x0d, IRP_MJ_DEVICE_CONTROL: 0x0e, IRP_MJ_INTERNAL_DEVICE_CONTROL: 0x0f };
@@ -28,6 +32,10 @@ export function ioctlOccurrence(code: number, line: number, context: IoctlContex
     majorFunction: context.majorFunction ?? null,
     driver: context.driver ?? null,
     irp: context.irp === undefined || context.irp === null ? null : hex64(context.irp),
+    status: context.status === undefined || context.status === null ? null : hex32(context.status),
+    statusText: context.statusText ?? (context.status === undefined || context.status === null ? null : ntstatusName(context.status)),
+    time: context.time ?? null,
+    process: context.process ?? null,
     names: d.names.map((n) => ({ name: n.name, source: n.source, sources: [...n.sources], ...(n.conflict ? { conflict: { otherValues: [...n.conflict.otherValues] } } : {}) })),
     deviceType: { value: d.deviceType.value, names: d.deviceType.names.map((n) => n.name) },
     function: d.function.value,

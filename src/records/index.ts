@@ -43,6 +43,14 @@ export const IoctlOccurrenceSchema = z.object({
   majorFunction: z.string().nullable(),
   driver: z.string().nullable(),
   irp: Hex64.nullable(),
+  /** The status the request ended with, where the source says (Procmon Result, ETW, a completion log). */
+  status: Hex32.nullable(),
+  /** The status as the source printed it (e.g. "INVALID DEVICE REQUEST"), or its NTSTATUS name. */
+  statusText: z.string().nullable(),
+  /** When it happened, as the source printed it (ISO 8601 where the source gives a full date), or null. */
+  time: z.string().nullable(),
+  /** The process that sent it ("name (pid)"), where the source says. */
+  process: z.string().nullable(),
   names: z.array(NameRefSchema),
   deviceType: z.object({ value: z.number().int(), names: z.array(z.string()) }),
   function: z.number().int(),
