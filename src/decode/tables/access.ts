@@ -4,8 +4,8 @@
 import type { NameRow } from './types.js';
 
 export const ACCESS_NAMES: readonly NameRow[] = [
-  [0x0, "FILE_ANY_ACCESS", [5,65,69,89,90,124,141]],
-  [0x0, "FILE_SPECIAL_ACCESS", [5,65,89,90,124,141]],
-  [0x1, "FILE_READ_ACCESS", [5,65,69,89,90,124,141]],
-  [0x2, "FILE_WRITE_ACCESS", [5,65,69,89,90,124,141]],
+  [0x0, "FILE_ANY_ACCESS", [5,65,69,89,90,124,140]],
+  [0x0, "FILE_SPECIAL_ACCESS", [5,65,89,90,124,140]],
+  [0x1, "FILE_READ_ACCESS", [5,65,69,89,90,124,140]],
+  [0x2, "FILE_WRITE_ACCESS", [5,65,69,89,90,124,140]],
 ];

@@ -4,14 +4,10 @@
 import type { NameRow } from './types.js';
 
 export const NTSTATUS_NAMES: readonly NameRow[] = [
-  [0x0, "STATUS_SEVERITY_SUCCESS", [139]],
   [0x0, "STATUS_SUCCESS", [38,56,115,117,139]],
   [0x0, "STATUS_WAIT_0", [38,115,139]],
-  [0x1, "STATUS_SEVERITY_INFORMATIONAL", [139,140]],
   [0x1, "STATUS_WAIT_1", [38,115,139]],
-  [0x2, "STATUS_SEVERITY_WARNING", [139,140]],
   [0x2, "STATUS_WAIT_2", [38,115,139]],
-  [0x3, "STATUS_SEVERITY_ERROR", [139,140]],
   [0x3, "STATUS_WAIT_3", [38,115,139]],
   [0x3F, "STATUS_WAIT_63", [38,115,139]],
   [0x80, "STATUS_ABANDONED", [38,115,139]],

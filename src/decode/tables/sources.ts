@@ -167,7 +167,6 @@ export const SOURCES: readonly HeaderSource[] = [
   {"package":"wine","file":"ntddscsi.h"},
   {"package":"wine","file":"ntddstor.h"},
   {"package":"wine","file":"ntstatus.h"},
-  {"package":"wine","file":"scarderr.h"},
   {"package":"wine","file":"winioctl.h"},
   {"package":"supplement","file":"fltkernel-pseudo-majors.h"},
 ];
