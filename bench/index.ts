@@ -1,0 +1,88 @@
+/**
+ * `npm run bench`: deterministic inputs generated in the repo, each case run in its own process several times,
+ * medians, rows/s and MB/s, peak RSS, and a peer measured in the same run on the same input.
+ *
+ * BENCH_MB (default 128) sets the size of the synthetic WinDbg log; the memory check also parses one 4x larger.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const dist = fileURLToPath(new URL('..', import.meta.url));
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SIZE_MB = Number(process.env.BENCH_MB ?? 128);
+const work = process.env.BENCH_DIR ?? join(tmpdir(), 'irpscope-bench');
+
+interface CaseResult { ms: number; bytes: number; rows: number; records: number; peakRssMb: number }
+export interface BenchRow { name: string; input: string; medianMs: number; rowsPerSec: number; mbPerSec: number; peakRssMb: number; note: string }
+
+function runCase(args: string[]): CaseResult {
+  const out = execFileSync(process.execPath, [join(dist, 'bench', 'case.js'), ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').pop()!) as CaseResult;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function measure(name: string, input: string, args: string[], note = '', runs = RUNS): BenchRow {
+  const results = Array.from({ length: runs }, () => runCase(args));
+  const ms = median(results.map((r) => r.ms));
+  const first = results[0]!;
+  return {
+    name, input, medianMs: ms,
+    rowsPerSec: first.rows / (ms / 1000),
+    mbPerSec: first.bytes / (1024 * 1024) / (ms / 1000),
+    peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
+    note: note || `${first.rows} lines, ${first.records} records`,
+  };
+}
+
+function timeCommand(name: string, input: string, command: string, args: string[], note: string): BenchRow | null {
+  const which = spawnSync('sh', ['-c', `command -v ${command}`]);
+  if (which.status !== 0) return null;
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const started = performance.now();
+    spawnSync(command, args, { stdio: 'ignore' });
+    times.push(performance.now() - started);
+  }
+  const ms = median(times);
+  const bytes = statSync(input).size;
+  return { name, input, medianMs: ms, rowsPerSec: Number.NaN, mbPerSec: bytes / (1024 * 1024) / (ms / 1000), peakRssMb: Number.NaN, note };
+}
+
+function generate(script: string, file: string, mb: number, seed = 1): string {
+  if (!existsSync(file) || Math.abs(statSync(file).size - mb * 1024 * 1024) > 8 * 1024 * 1024) {
+    execFileSync(process.execPath, [join(dist, 'scripts', script), file, String(mb), String(seed)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  return file;
+}
+
+function format(rows: BenchRow[]): string {
+  const header = ['case', 'input', 'median ms', 'lines/s', 'MB/s', 'peak RSS MB', 'note'];
+  const body = rows.map((r) => [r.name, r.input, r.medianMs.toFixed(0), Number.isNaN(r.rowsPerSec) ? '-' : Math.round(r.rowsPerSec).toLocaleString('en-US'), r.mbPerSec ? r.mbPerSec.toFixed(1) : '-', Number.isNaN(r.peakRssMb) ? '-' : r.peakRssMb.toFixed(0), r.note]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+}
+
+mkdirSync(work, { recursive: true });
+const rows: BenchRow[] = [];
+process.stderr.write(`bench: ${RUNS} runs per case, median; inputs in ${work}\n`);
+
+rows.push(measure('decode', '1.1 M values', ['decode'], '1 M decodeIoctl on pseudo-random codes + 100 k lookups'));
+
+const windbg = generate('gen-windbg.js', join(work, `windbg-${SIZE_MB}mb.txt`), SIZE_MB);
+const windbgLabel = `windbg ${SIZE_MB} MB`;
+rows.push(measure('parse windbg', windbgLabel, ['parse', windbg, 'windbg']));
+rows.push(measure('peer: text stage alone', windbgLabel, ['lines', windbg], 'LineSplitter only: the floor the parser builds on'));
+const grep = timeCommand('peer: grep -c', windbgLabel, 'grep', ['-c', '-E', 'Arg[1-4]:|IRP_MJ_|STACK_TEXT', windbg], 'GNU grep counting key lines, same file');
+if (grep) rows.push(grep);
+const large = generate('gen-windbg.js', join(work, `windbg-${SIZE_MB * 4}mb.txt`), SIZE_MB * 4, 2);
+rows.push(measure('parse windbg (memory check)', `windbg ${SIZE_MB * 4} MB`, ['parse', large, 'windbg'], 'peak RSS must match the smaller input', 1));
+
+process.stdout.write(`${format(rows)}\n`);
