@@ -41,7 +41,7 @@ function measure(name: string, input: string, args: string[], note = '', runs = 
   };
 }
 
-function timeCommand(name: string, input: string, command: string, args: string[], note: string): BenchRow | null {
+function timeCommand(name: string, input: string, file: string, command: string, args: string[], note: string): BenchRow | null {
   const which = spawnSync('sh', ['-c', `command -v ${command}`]);
   if (which.status !== 0) return null;
   const times: number[] = [];
@@ -51,7 +51,7 @@ function timeCommand(name: string, input: string, command: string, args: string[
     times.push(performance.now() - started);
   }
   const ms = median(times);
-  const bytes = statSync(input).size;
+  const bytes = statSync(file).size;
   return { name, input, medianMs: ms, rowsPerSec: Number.NaN, mbPerSec: bytes / (1024 * 1024) / (ms / 1000), peakRssMb: Number.NaN, note };
 }
 
@@ -80,7 +80,7 @@ const windbg = generate('gen-windbg.js', join(work, `windbg-${SIZE_MB}mb.txt`), 
 const windbgLabel = `windbg ${SIZE_MB} MB`;
 rows.push(measure('parse windbg', windbgLabel, ['parse', windbg, 'windbg']));
 rows.push(measure('peer: text stage alone', windbgLabel, ['lines', windbg], 'LineSplitter only: the floor the parser builds on'));
-const grep = timeCommand('peer: grep -c', windbgLabel, 'grep', ['-c', '-E', 'Arg[1-4]:|IRP_MJ_|STACK_TEXT', windbg], 'GNU grep counting key lines, same file');
+const grep = timeCommand('peer: grep -c', windbgLabel, windbg, 'grep', ['-c', '-E', 'Arg[1-4]:|IRP_MJ_|STACK_TEXT', windbg], 'GNU grep counting key lines, same file');
 if (grep) rows.push(grep);
 const large = generate('gen-windbg.js', join(work, `windbg-${SIZE_MB * 4}mb.txt`), SIZE_MB * 4, 2);
 rows.push(measure('parse windbg (memory check)', `windbg ${SIZE_MB * 4} MB`, ['parse', large, 'windbg'], 'peak RSS must match the smaller input', 1));

@@ -81,9 +81,15 @@ export function majorOfName(name: string): { major: number; reason: string } {
   return { major: IRP_MJ_DEVICE_CONTROL, reason: 'IOCTL_ names without INTERNAL_ are sent from user mode as device controls' };
 }
 
-function accessNamesOf(value: number): NameRef[] {
+let readWriteNames: readonly NameRef[] | null = null;
+function accessNamesOf(value: number): readonly NameRef[] {
   const direct = accessNames.namesOf(value);
   if (direct.length > 0 || value !== 3) return direct;
+  readWriteNames ??= combinedReadWrite();
+  return readWriteNames;
+}
+
+function combinedReadWrite(): readonly NameRef[] {
   // Read and write together have no single name in the headers: show the two flags combined.
   const read = accessNames.namesOf(1)[0];
   const write = accessNames.namesOf(2)[0];

@@ -11,12 +11,12 @@ export function irpMajorName(major: number): string | null {
   return irpMajorNames.namesOf(major & 0xff)[0]?.name ?? null;
 }
 
-export function irpMajorNamesOf(major: number): NameRef[] {
+export function irpMajorNamesOf(major: number): readonly NameRef[] {
   return irpMajorNames.namesOf(major & 0xff);
 }
 
 /** Names of a minor code under one major (empty when that major defines no such minor). */
-export function irpMinorNamesOf(major: number, minor: number): NameRef[] {
+export function irpMinorNamesOf(major: number, minor: number): readonly NameRef[] {
   return irpMinorNames.namesOf((major & 0xff) * 256 + (minor & 0xff));
 }
 

@@ -28,6 +28,8 @@ export function packageTitle(id: string): string {
 export class NameIndex {
   private byValue: Map<number, NameRow[]> | null = null;
   private byName: Map<string, NameRow[]> | null = null;
+  /** Decoders ask for the same values again and again (every row of a trace): refs are built once per value. */
+  private readonly refs = new Map<number, readonly NameRef[]>();
 
   constructor(
     private readonly rows: readonly NameRow[],
@@ -52,10 +54,16 @@ export class NameIndex {
   }
 
   /** Every name for a value, in table order (by name), each with its sources and any conflict. */
-  namesOf(value: number): NameRef[] {
+  namesOf(value: number): readonly NameRef[] {
+    const cached = this.refs.get(value);
+    if (cached) return cached;
     this.build();
-    const rows = this.byValue!.get(value) ?? [];
-    return rows.map((row) => this.toRef(row));
+    const rows = this.byValue!.get(value);
+    // Values with no name are not cached: there are 2^32 of them, and the empty answer costs nothing to build.
+    if (!rows) return NO_NAMES;
+    const refs = Object.freeze(rows.map((row) => Object.freeze(this.toRef(row))));
+    this.refs.set(value, refs);
+    return refs;
   }
 
   /** Every value a name has (more than one when the sources disagree). */
@@ -82,5 +90,13 @@ export class NameIndex {
   }
 }
 
-export const hex32 = (value: number): string => `0x${(value >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+const NO_NAMES: readonly NameRef[] = Object.freeze([]);
+
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
+
+/** "0x" + 8 upper-case hex digits; a table per byte, since decoders format every code they see. */
+export const hex32 = (value: number): string => {
+  const v = value >>> 0;
+  return `0x${HEX_BYTE[v >>> 24]}${HEX_BYTE[(v >>> 16) & 0xff]}${HEX_BYTE[(v >>> 8) & 0xff]}${HEX_BYTE[v & 0xff]}`;
+};
 export const hexShort = (value: number): string => `0x${value.toString(16).toUpperCase()}`;
