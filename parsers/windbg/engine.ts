@@ -95,7 +95,8 @@ export class DebuggerTextParser implements LineParser {
 
   private line(line: SourceLine): void {
     this.counts.lines++;
-    const prompt = PROMPT.exec(line.text);
+    // Most lines have no '>' at all: skip the prompt regex for them (it runs on every line of the input).
+    const prompt = line.text.indexOf('>') === -1 ? null : PROMPT.exec(line.text);
     if (prompt) {
       this.closeActive();
       this.command = prompt[1]!.trim() || null;
