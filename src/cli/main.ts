@@ -6,6 +6,7 @@ import { registerDecode } from './decode-command.js';
 import { registerCatalog } from './catalog-command.js';
 import { registerStart } from './start-command.js';
 import { registerParse } from './parse-command.js';
+import { registerAudit } from './audit-command.js';
 import { FailureError, UsageError } from './errors.js';
 import { visible } from './terminal.js';
 
@@ -30,6 +31,7 @@ Exit codes: 0 ok, 1 failure, 2 bad usage. Colour only on a terminal, never with 
   registerDecode(program);
   registerParse(program);
   registerCatalog(program);
+  registerAudit(program);
   registerStart(program);
   for (const command of program.commands) command.exitOverride();
   return program;

@@ -86,8 +86,21 @@ function mustEvaluate(definition: MacroDefinition): boolean {
   return /^(IOCTL|FSCTL)_/.test(definition.name) || /\b\w*CTL_CODE\w*\s*\(|\b\w+_CTL\s*\(/.test(definition.body);
 }
 
+/** The four arguments of the CTL_CODE call a definition expands to, as written (before masking to field widths). */
+export interface CtlArguments {
+  readonly deviceType: bigint | null;
+  readonly function: bigint | null;
+  readonly method: bigint | null;
+  readonly access: bigint | null;
+}
+
+/** A definition from a team's header: what the catalog keeps, plus the CTL_CODE arguments an audit checks. */
+export interface TeamDefinition extends CatalogEntry {
+  readonly ctlArguments: CtlArguments | null;
+}
+
 export interface HeaderEvaluation {
-  readonly entries: CatalogEntry[];
+  readonly entries: TeamDefinition[];
   readonly problems: { file: string; line: number; reason: string }[];
   readonly unresolvedIncludes: { file: string; line: number; target: string }[];
 }
@@ -112,7 +125,7 @@ export function evaluateHeader(headerPath: string, readText: (path: string) => s
   const report = table.scan(absolute, text, { resolveInclude });
   for (const include of report.unresolvedIncludes) unresolvedIncludes.push({ file: absolute, line: include.line, target: include.target });
   for (const problem of report.problems) problems.push(problem);
-  const entries: CatalogEntry[] = [];
+  const entries: TeamDefinition[] = [];
   for (const definition of table.definitions()) {
     if (definition.params !== null || !ownFiles.has(definition.file) || table.lookup(definition.name) !== definition) continue;
     const evaluation = table.evaluateDefinition(definition);
@@ -120,8 +133,13 @@ export function evaluateHeader(headerPath: string, readText: (path: string) => s
       if (mustEvaluate(definition)) problems.push({ file: definition.file, line: definition.line, reason: `${definition.name} does not evaluate: ${evaluation.reason}` });
       continue;
     }
-    const kind = classifyTeamDefinition(definition, evaluation.value, evaluation.calls.some((call) => call.macro === 'CTL_CODE'));
-    if (kind) entries.push({ kind, name: definition.name, value: Number(BigInt.asUintN(32, evaluation.value)), file: definition.file, line: definition.line });
+    const ctlCall = evaluation.calls.find((call) => call.macro === 'CTL_CODE');
+    const kind = classifyTeamDefinition(definition, evaluation.value, ctlCall !== undefined);
+    if (!kind) continue;
+    const ctlArguments = ctlCall && ctlCall.values.length === 4
+      ? { deviceType: ctlCall.values[0] ?? null, function: ctlCall.values[1] ?? null, method: ctlCall.values[2] ?? null, access: ctlCall.values[3] ?? null }
+      : null;
+    entries.push({ kind, name: definition.name, value: Number(BigInt.asUintN(32, evaluation.value)), file: definition.file, line: definition.line, ctlArguments });
   }
   return { entries, problems, unresolvedIncludes };
 }
@@ -154,7 +172,8 @@ export function addHeaders(catalogPath: string, headers: readonly string[], now:
   for (const { header, evaluation } of evaluated) {
     const previous = catalog.headers.find((h) => h.header === header);
     catalog.headers = catalog.headers.filter((h) => h.header !== header);
-    catalog.headers.push({ header, addedAt: now.toISOString(), entries: evaluation.entries });
+    const entries = evaluation.entries.map(({ kind, name, value, file, line }) => ({ kind, name, value, file, line }));
+    catalog.headers.push({ header, addedAt: now.toISOString(), entries });
     results.push({ header, entries: evaluation.entries.length, replaced: previous?.entries.length ?? 0, unresolvedIncludes: evaluation.unresolvedIncludes });
   }
   saveCatalogFile(catalogPath, catalog);
