@@ -22,8 +22,9 @@ describe('decodeIoctl', () => {
     expect(d.note).toMatch(/^no known name/);
   });
 
+  // Per value, the name most sources define comes first.
   it.each([
-    [0x1b0004, ['IOCTL_SERIAL_INTERNAL_DO_WAIT_WAKE', 'IOCTL_SERIAL_SET_BAUD_RATE']],
+    [0x1b0004, ['IOCTL_SERIAL_SET_BAUD_RATE', 'IOCTL_SERIAL_INTERNAL_DO_WAIT_WAKE']],
     [0x220003, ['IOCTL_INTERNAL_USB_SUBMIT_URB', 'SMB_BUS_REQUEST']],
     [0x74818, ['IOCTL_DISK_FIND_NEW_DEVICES', 'IOCTL_TAPE_FIND_NEW_DEVICES']],
     [0x2400c, ['IOCTL_CDROM_PAUSE_AUDIO', 'IOCTL_CDROM_SIMBAD']],
@@ -74,7 +75,7 @@ describe('decodeIoctl', () => {
     expect(unknown.names).toEqual([]);
     expect(names(unknown.deviceType.names)).toEqual(['FILE_DEVICE_NETWORK']);
     expect(unknown.function.value).toBe(0x33);
-    expect(names(unknown.method.names)).toEqual(['METHOD_DIRECT_FROM_HARDWARE', 'METHOD_OUT_DIRECT']);
+    expect(names(unknown.method.names)).toEqual(['METHOD_OUT_DIRECT', 'METHOD_DIRECT_FROM_HARDWARE']);
     expect(names(unknown.access.names)).toEqual(['FILE_WRITE_ACCESS']);
   });
 

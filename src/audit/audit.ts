@@ -178,7 +178,9 @@ export function auditHeaders(input: AuditInput): AuditResult {
     const twins = (namesByValue.get(definition.value) ?? []).filter((n) => n !== definition.name);
     if (twins.length > 0) raw.push({ id: 'duplicate-value', detail: `same value as ${twins.join(', ')}` });
     if (!isPublicCode) {
-      if (decoded.deviceType.value < 0x8000) raw.push({ id: 'reserved-device-type', detail: `device type 0x${decoded.deviceType.value.toString(16)}${decoded.deviceType.names[0] ? ` (${decoded.deviceType.names[0].name})` : ''}` });
+      // Private FSCTLs are defined on FILE_DEVICE_FILE_SYSTEM with a vendor function: that is the documented way.
+      const privateFsctl = decoded.deviceType.value === 0x9 && decoded.function.value >= 0x800;
+      if (decoded.deviceType.value < 0x8000 && !privateFsctl) raw.push({ id: 'reserved-device-type', detail: `device type 0x${decoded.deviceType.value.toString(16)}${decoded.deviceType.names[0] ? ` (${decoded.deviceType.names[0].name})` : ''}` });
       if (decoded.function.value < 0x800) raw.push({ id: 'reserved-function', detail: `function 0x${decoded.function.value.toString(16)}` });
       if (publicNames.length > 0) raw.push({ id: 'public-collision', detail: `collides with ${publicNames.join(', ')}` });
     }

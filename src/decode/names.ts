@@ -49,6 +49,9 @@ export class NameIndex {
       if (forName) forName.push(row);
       else byName.set(name, [row]);
     }
+    // Per value, the name most sources define comes first (METHOD_OUT_DIRECT before METHOD_DIRECT_FROM_HARDWARE,
+    // FILE_ANY_ACCESS before FILE_SPECIAL_ACCESS), then by name: one-line renderings show the usual name.
+    for (const rows of byValue.values()) rows.sort((a, b) => b[2].length - a[2].length || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
     this.byValue = byValue;
     this.byName = byName;
   }
