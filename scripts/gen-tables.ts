@@ -83,7 +83,8 @@ function classify(definition: MacroDefinition, value: bigint, calls: readonly { 
   if (file === 'ntstatus.h' && name.startsWith('FACILITY_')) return name === 'FACILITY_MAXIMUM_VALUE' ? null : { kind: 'facility', value: u32 };
   // STATUS_SEVERITY_* name the severity field's values, not statuses.
   if ((file === 'ntstatus.h' || name.startsWith('STATUS_')) && !name.startsWith('STATUS_SEVERITY_') && /\bNTSTATUS\b/.test(definition.body)) return { kind: 'ntstatus', value: u32 };
-  if (file === 'bugcodes.h' && /^[A-Z][A-Z0-9_]+$/.test(name) && !name.startsWith('BUGCODE_ID_')) return { kind: 'bugcheck', value: u32 };
+  // mingw-w64's bugcodes.h is message-compiler output: its FACILITY_ and STATUS_SEVERITY_ lines are not bugchecks.
+  if (file === 'bugcodes.h' && /^[A-Z][A-Z0-9_]+$/.test(name) && !/^(BUGCODE_ID_|FACILITY_|STATUS_SEVERITY_)/.test(name)) return { kind: 'bugcheck', value: u32 };
   return null;
 }
 

@@ -2,12 +2,22 @@
 import type { ParserModule, SniffResult } from '../types.js';
 import { DebuggerTextParser, type Shape } from './engine.js';
 import { VERIFIER_SHAPES } from '../verifier/shapes.js';
+import { irpShape } from './shapes/irp.js';
+import { irpfindShape } from './shapes/irpfind.js';
+import { threadShape } from './shapes/thread.js';
+import { dtShape } from './shapes/dt.js';
+import { dxShape } from './shapes/dx.js';
+import { ioctldecodeShape } from './shapes/ioctldecode.js';
+import { sessionShape, symbolChatterShape } from './shapes/session.js';
+import { announceShape } from './shapes/announce.js';
+import { analyzeShape } from './shapes/analyze.js';
+import { stackShape } from './shapes/stack.js';
 
 /**
  * The WinDbg shapes, in the order they are tried on a line that no open block took. Each lives in its own file
  * under shapes/; adding a shape is one import and one entry here.
  */
-export const WINDBG_SHAPES: readonly Shape[] = [];
+export const WINDBG_SHAPES: readonly Shape[] = [irpShape, irpfindShape, threadShape, dtShape, dxShape, ioctldecodeShape, sessionShape, symbolChatterShape, announceShape, analyzeShape, stackShape];
 
 export const WINDBG_SIGNS: readonly [RegExp, number, string][] = [
   [/Bugcheck Analysis/, 60, 'a "Bugcheck Analysis" banner'],

@@ -87,14 +87,26 @@ export const BugcheckSchema = z.object({
 });
 export type Bugcheck = z.infer<typeof BugcheckSchema>;
 
+/** One I/O stack location of an IRP, as !irp prints it. */
 export const StackLocationSchema = z.object({
   line: z.number().int().positive(),
+  /** Position in the printed list, 0 = first printed (the lowest location, number 1, when nothing was trimmed). */
   index: z.number().int().nonnegative(),
   current: z.boolean(),
+  /**
+   * The raw major / minor values. A major !irp printed as N/A (an unused slot, or a location with no device object;
+   * Vista's numeric form with no device likewise) keeps its value and gets no names, and no control code.
+   */
   major: z.number().int().nullable(),
   majorFunction: z.string().nullable(),
   minor: z.number().int().nullable(),
   minorFunction: z.string().nullable(),
+  /**
+   * The major and minor as !irp printed them between the brackets: "IRP_MJ_DEVICE_CONTROL(e), N/A(0)",
+   * "N/A(f), N/A(6)", Vista's "3,34". Null where they were not printed that way.
+   */
+  printedFunctions: z.string().nullable(),
+  /** The flg and cl columns, "0x" + 2 upper-case hex digits (cl 0xE1 = SL_INVOKE_ON_* + SL_PENDING_RETURNED). */
   flags: z.string().nullable(),
   control: z.string().nullable(),
   device: Hex64.nullable(),
@@ -114,7 +126,7 @@ export const IrpSchema = z.object({
   ...Base,
   via: z.enum(['irp', 'irpfind', 'thread', 'dt', 'dx']),
   address: Hex64.nullable(),
-  /** The current stack location's major, e.g. "IRP_MJ_DEVICE_CONTROL". */
+  /** The current stack location's major, e.g. "IRP_MJ_DEVICE_CONTROL"; null when none is current (a completed IRP). */
   majorFunction: z.string().nullable(),
   minorFunction: z.string().nullable(),
   ioctl: Hex32.nullable(),
@@ -185,6 +197,8 @@ export const IrqlTransitionSchema = z.object({
   processor: z.number().int().nullable(),
   timeStamp: z.string().nullable(),
   frames: z.array(z.string()),
+  /** The address printed before each frame, parallel to `frames` (the log prints no symbol-less frame otherwise). */
+  frameAddresses: z.array(Hex64),
 });
 export type IrqlTransition = z.infer<typeof IrqlTransitionSchema>;
 
@@ -192,14 +206,22 @@ export type IrqlTransition = z.infer<typeof IrqlTransitionSchema>;
 export const WdfLogSchema = z.object({
   type: z.literal('wdfLog'),
   ...Base,
+  /** The log the entry came from when the dump interleaves several (`AFX_Client1`, `03 RUNDOWN`), else null. */
+  log: z.string().nullable(),
+  /** The entry's number as printed: `16131` in !wdflogdump output, the `[0]0000` prefix in the one-line layout. */
   sequence: z.string().nullable(),
+  /** The entry's time as printed (`09/03/2023-23:43:07.3233594`), where the trace prefix includes it. */
+  time: z.string().nullable(),
   level: z.string().nullable(),
   function: z.string().nullable(),
   text: z.string(),
   majorFunction: z.string().nullable(),
   minor: z.number().int().nullable(),
   irp: Hex64.nullable(),
+  /** The NTSTATUS name the entry reports (the last one on the line), as printed. */
   status: z.string().nullable(),
+  /** That status as a code: printed next to the name, or the name's value from the NTSTATUS tables; null if unknown. */
+  statusCode: Hex32.nullable(),
 });
 export type WdfLog = z.infer<typeof WdfLogSchema>;
 
