@@ -5,8 +5,10 @@
 import type { ParserModule } from './types.js';
 import { windbgParser } from './windbg/index.js';
 import { verifierParser } from './verifier/index.js';
+import { tracerptParser, wpaParser, xperfParser } from './etw/index.js';
+import { procmonParser } from './procmon/index.js';
 
-export const PARSERS: readonly ParserModule[] = [verifierParser, windbgParser];
+export const PARSERS: readonly ParserModule[] = [verifierParser, windbgParser, tracerptParser, wpaParser, xperfParser, procmonParser];
 
 export function parserById(id: string): ParserModule | undefined {
   return PARSERS.find((p) => p.id === id);

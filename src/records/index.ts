@@ -7,6 +7,8 @@
  * upper-case hex digits (no backticks; an 8-digit x86 address is zero-extended); absent is null.
  */
 import { z } from 'zod';
+import { ETW_RECORD_SCHEMAS } from './etw.js';
+import { ProcmonEventSchema } from './procmon.js';
 
 export const Hex32 = z.string().regex(/^0x[0-9A-F]{8}$/, 'a 32-bit code: 0x + 8 upper-case hex digits');
 export const Hex64 = z.string().regex(/^0x[0-9A-F]{16}$/, 'a 64-bit value: 0x + 16 upper-case hex digits');
@@ -234,6 +236,8 @@ export const RecordSchema = z.discriminatedUnion('type', [
   VerifierFlagSchema,
   IrqlTransitionSchema,
   WdfLogSchema,
+  ...ETW_RECORD_SCHEMAS,
+  ProcmonEventSchema,
 ]);
 export type ParsedRecord = z.infer<typeof RecordSchema>;
 export type RecordType = ParsedRecord['type'];
