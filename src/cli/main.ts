@@ -7,6 +7,13 @@ import { registerCatalog } from './catalog-command.js';
 import { registerStart } from './start-command.js';
 import { registerParse } from './parse-command.js';
 import { registerAudit } from './audit-command.js';
+import { registerIngest } from './ingest-command.js';
+import { registerLast } from './last-command.js';
+import { registerIncidents } from './incidents-command.js';
+import { registerIoctls } from './ioctls-command.js';
+import { registerShow } from './show-command.js';
+import { registerSql } from './sql-command.js';
+import { registerSearch } from './search-command.js';
 import { FailureError, UsageError } from './errors.js';
 import { visible } from './terminal.js';
 
@@ -30,6 +37,13 @@ Examples:
 Exit codes: 0 ok, 1 failure, 2 bad usage. Colour only on a terminal, never with NO_COLOR.`);
   registerDecode(program);
   registerParse(program);
+  registerIngest(program);
+  registerLast(program);
+  registerIncidents(program);
+  registerIoctls(program);
+  registerShow(program);
+  registerSql(program);
+  registerSearch(program);
   registerCatalog(program);
   registerAudit(program);
   registerStart(program);

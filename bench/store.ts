@@ -1,0 +1,221 @@
+/**
+ * The incident store's share of `npm run bench`: ETW CSV ingest beside `sqlite3 .import` of the same rows, peak RSS
+ * at 100 k and 1 M rows, and query latency on a generated store of 10 M IOCTL occurrences.
+ *
+ * Every measured ingest runs in its own process (so its peak RSS is its own), into a fresh database. The 10 M-row
+ * store is generated with direct inserts (not through the parser: that is what the ingest rows measure) and cached
+ * in the bench folder. BENCH_STORE_ROWS (default 200 000) sets the size of the ingest-speed input,
+ * BENCH_STORE_MEMORY_ROWS (default "100000,1000000") the memory check, BENCH_STORE_QUERY_ROWS (default 10 M) the
+ * query store.
+ *
+ *   node dist/bench/store.js                     all store cases, as a table
+ *   node dist/bench/store.js ingest FILE DB      one ingest, prints one JSON line (used by the cases above)
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openStore } from '../db/store.js';
+import { ingestFile } from '../db/ingest.js';
+import { LATEST_VERSION } from '../db/migrations/index.js';
+import { selectLastFailures } from '../db/queries/last.js';
+import { countByDriver } from '../db/queries/ioctls.js';
+import { searchText } from '../db/queries/search.js';
+import { decodeIoctl } from '../src/decode/ioctl.js';
+import { seededRandom, tracerptLines, writeLines } from '../scripts/gen-tracerpt.js';
+
+const here = fileURLToPath(import.meta.url);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const INGEST_ROWS = Number(process.env.BENCH_STORE_ROWS ?? 200_000);
+const work = process.env.BENCH_DIR ?? join(tmpdir(), 'irpscope-bench');
+
+/** The same shape as bench/index.ts's rows, so the lead's table prints them beside the parser cases. */
+export interface StoreBenchRow {
+  name: string;
+  input: string;
+  medianMs: number;
+  rowsPerSec: number;
+  mbPerSec: number;
+  peakRssMb: number;
+  note: string;
+}
+
+interface IngestResult { ms: number; bytes: number; records: number; skipped: number; peakRssMb: number }
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+function fresh(db: string): string {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
+  return db;
+}
+
+/** The child side: one ingest, measured from inside. */
+async function ingestCase(file: string, db: string): Promise<IngestResult> {
+  const store = openStore(fresh(db));
+  const started = performance.now();
+  const outcome = await ingestFile(store, file);
+  const ms = performance.now() - started;
+  store.close();
+  return { ms, bytes: statSync(file).size, records: outcome.records, skipped: outcome.skipped, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+function runIngest(file: string, db: string): IngestResult {
+  const out = execFileSync(process.execPath, [here, 'ingest', file, db], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').pop()!) as IngestResult;
+}
+
+function tracerpt(rows: number, seed = 1): string {
+  const file = join(work, `tracerpt-${rows}.csv`);
+  if (!existsSync(file)) writeLines(file, tracerptLines(rows, seed), false);
+  return file;
+}
+
+/** sqlite3's own CSV import of the same file into one table with as many columns as the widest row. */
+function sqliteImport(file: string): { ms: number; rows: number } | null {
+  if (spawnSync('sh', ['-c', 'command -v sqlite3']).status !== 0) return null;
+  const lines = readFileSync(file, 'utf8').split('\r\n').filter((l) => l !== '');
+  // tracerpt's User Data spills into as many cells as the payload has values: size the table for the widest row,
+  // counting cells outside quotes as .import will.
+  let widest = 0;
+  for (const line of lines) widest = Math.max(widest, line.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/).length);
+  const db = fresh(join(work, 'sqlite3-import.db'));
+  const columns = Array.from({ length: widest }, (_, i) => `c${i + 1} TEXT`).join(', ');
+  const times: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    fresh(db);
+    execFileSync('sqlite3', [db, `CREATE TABLE rows (${columns});`]);
+    const started = performance.now();
+    execFileSync('sqlite3', [db, '-cmd', '.mode csv', `.import --skip 1 ${file} rows`], { stdio: ['ignore', 'ignore', 'ignore'] });
+    times.push(performance.now() - started);
+  }
+  const rows = Number(execFileSync('sqlite3', [db, 'SELECT count(*) FROM rows;'], { encoding: 'utf8' }).trim());
+  return { ms: median(times), rows };
+}
+
+const DRIVERS = Array.from({ length: 40 }, (_, i) => `drv${String(i).padStart(2, '0')}`);
+
+/** 10 M IOCTL occurrences, generated straight into the tables, cached: the query latencies read it. */
+function generatedStore(rows: number): string {
+  const path = join(work, `store-${rows}.db`);
+  if (existsSync(path)) {
+    try {
+      const check = openStore(path, { readonly: true });
+      const n = Number((check.db.prepare('SELECT count(*) AS n FROM ioctl_occurrences').get() as { n: bigint }).n);
+      check.close();
+      if (n === rows) return path;
+    } catch {
+      // An older schema or a half-written file from an interrupted run: generate it again.
+    }
+  }
+  const started = performance.now();
+  const store = openStore(fresh(path));
+  const db = store.db;
+  const random = seededRandom(42);
+  const codes = Array.from({ length: 300 }, (_, i) => (0x22 << 16) | ((0x800 + i) << 2) | (i % 4));
+  db.exec('BEGIN');
+  const source = db.prepare(`INSERT INTO sources (path, content_hash, size_bytes, format, format_reason, encoding, ingested_at, line_count, record_count, skipped_count)
+    VALUES (?, ?, 0, 'procmon', 'generated', 'utf-8', '2024-01-01T00:00:00Z', ?, ?, 0)`);
+  for (let s = 0; s < 100; s++) source.run(`/bench/generated-${s}.csv`, `generated-${s}`, rows / 100, rows / 100);
+  const code = db.prepare('INSERT INTO ioctl_codes (code, hex, name, names, device_type, device_type_name, function, method, access) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  for (const c of codes) {
+    const d = decodeIoctl(c);
+    code.run(c, `0x${c.toString(16).toUpperCase().padStart(8, '0')}`, d.names[0]?.name ?? null, JSON.stringify(d.names), d.deviceType.value, d.deviceType.names[0]?.name ?? null, d.function.value, d.method.names[0]?.name ?? String(d.method.value), d.access.names[0]?.name ?? String(d.access.value));
+  }
+  // Bulk load without the secondary indexes, then build them once, sorted: the way ingest's numbers are meant.
+  const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ioctl_occurrences' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
+  for (const i of indexes) db.exec(`DROP INDEX ${i.name}`);
+  const insert = db.prepare(`INSERT INTO ioctl_occurrences (source_id, line, code, via, major_function, driver, driver_key, irp, status, status_text, time_ticks, time_text, time_from, process, failed)
+    VALUES (?, ?, ?, 'procmon', 'IRP_MJ_DEVICE_CONTROL', ?, ?, NULL, ?, NULL, ?, NULL, 'source', NULL, ?)`);
+  const statuses = [0, 0, 0, 0, 0, 0xc0000010, 0xc0000022, 0x80000005, 0xc000000d, 0x103];
+  let ticks = 133_000_000_000_000_000n;
+  for (let i = 0; i < rows; i++) {
+    // A skewed mix: a few codes and drivers carry most of the traffic, as in real captures.
+    const c = codes[Math.floor(random() ** 3 * codes.length)]!;
+    const driver = DRIVERS[Math.floor(random() ** 2 * DRIVERS.length)]!;
+    const status = statuses[Math.floor(random() * statuses.length)]!;
+    ticks += BigInt(1 + Math.floor(random() * 20_000));
+    insert.run(1 + (i % 100), 1 + Math.floor(i / 100), c, `${driver}.sys`, driver, status, ticks, status >= 0xc0000000 ? 1 : 0);
+  }
+  for (const i of indexes) db.exec(i.sql);
+  db.exec(`INSERT INTO ioctl_counts (code, driver_key, driver, status, occurrences, first_ticks, last_ticks)
+    SELECT code, driver_key, min(driver), status, count(*), min(time_ticks), max(time_ticks) FROM ioctl_occurrences GROUP BY code, driver_key, status`);
+  // Words to search: stack frames and paths, 1 for every 20 occurrences.
+  const search = db.prepare("INSERT INTO search_index (body, kind, source_id, line, ref_id) VALUES (?, 'frame', ?, ?, ?)");
+  for (let i = 0; i < rows / 20; i++) {
+    const driver = DRIVERS[Math.floor(random() * DRIVERS.length)]!;
+    search.run(`${driver}!Dispatch${['DeviceControl', 'Create', 'Close', 'Read', 'Write', 'Power', 'Pnp'][i % 7]}+0x${(i % 4096).toString(16)} C:\\src\\${driver}\\dispatch${i % 97}.c`, 1 + (i % 100), i + 1, i + 1);
+  }
+  db.exec('COMMIT');
+  db.exec('ANALYZE');
+  store.close();
+  process.stderr.write(`bench: generated ${rows} IOCTL rows in ${((performance.now() - started) / 1000).toFixed(0)} s (${path})\n`);
+  return path;
+}
+
+function latency(name: string, input: string, work: () => number, runs = 20): StoreBenchRow {
+  work();
+  const times: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    rows = work();
+    times.push(performance.now() - started);
+  }
+  return { name, input, medianMs: median(times), rowsPerSec: Number.NaN, mbPerSec: Number.NaN, peakRssMb: Number.NaN, note: `${rows} rows returned; median of ${runs}, warm` };
+}
+
+export async function benchStore(): Promise<StoreBenchRow[]> {
+  mkdirSync(work, { recursive: true });
+  const rows: StoreBenchRow[] = [];
+  const db = join(work, 'ingest.db');
+
+  const file = tracerpt(INGEST_ROWS);
+  const label = `tracerpt ${INGEST_ROWS.toLocaleString('en-US')} rows`;
+  const mb = statSync(file).size / (1024 * 1024);
+  const results = Array.from({ length: RUNS }, () => runIngest(file, db));
+  const ms = median(results.map((r) => r.ms));
+  const ingestRate = results[0]!.records / (ms / 1000);
+  const peer = sqliteImport(file);
+  const peerRate = peer ? peer.rows / (peer.ms / 1000) : Number.NaN;
+  rows.push({
+    name: 'ingest ETW CSV (parse+store)', input: label, medianMs: ms, rowsPerSec: ingestRate, mbPerSec: mb / (ms / 1000),
+    peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
+    note: peer ? `${results[0]!.records} records; ${(ingestRate / peerRate).toFixed(2)} x sqlite3 .import` : `${results[0]!.records} records; sqlite3 CLI not installed (apt-get install sqlite3): no .import peer`,
+  });
+  if (peer) rows.push({ name: 'peer: sqlite3 .import', input: label, medianMs: peer.ms, rowsPerSec: peerRate, mbPerSec: mb / (peer.ms / 1000), peakRssMb: Number.NaN, note: `${peer.rows} rows as plain CSV into one table, same file` });
+
+  const memorySizes = (process.env.BENCH_STORE_MEMORY_ROWS ?? '100000,1000000').split(',').map(Number);
+  for (const n of memorySizes) {
+    const r = runIngest(tracerpt(n), db);
+    rows.push({ name: 'ingest ETW CSV (memory)', input: `tracerpt ${n.toLocaleString('en-US')} rows`, medianMs: r.ms, rowsPerSec: r.records / (r.ms / 1000), mbPerSec: statSync(tracerpt(n)).size / (1024 * 1024) / (r.ms / 1000), peakRssMb: r.peakRssMb, note: 'one run: peak RSS must stay flat from 100 k to 1 M' });
+  }
+
+  const size = Number(process.env.BENCH_STORE_QUERY_ROWS ?? 10_000_000);
+  const store = openStore(generatedStore(size), { readonly: true });
+  const input = `${(size / 1e6).toFixed(0)} M IOCTL rows`;
+  const hot = store.db.prepare('SELECT code, driver_key FROM ioctl_counts ORDER BY occurrences DESC LIMIT 1').get() as { code: bigint; driver_key: string };
+  rows.push(latency('query: last --ioctl X --driver Y', input, () => selectLastFailures(store.db, { code: Number(hot.code), driverKey: hot.driver_key, limit: 100 }).length));
+  rows.push(latency('query: last --ioctl X', input, () => selectLastFailures(store.db, { code: Number(hot.code), limit: 100 }).length));
+  rows.push(latency('query: counts by driver', input, () => countByDriver(store.db).length));
+  rows.push(latency('query: counts by driver (scan)', input, () => (store.db.prepare('SELECT driver_key, count(*) FROM ioctl_occurrences GROUP BY driver_key').all() as unknown[]).length, 3));
+  rows.push(latency('query: search', input, () => searchText(store.db, 'drv07 DispatchDeviceControl', { limit: 50 }).length));
+  store.close();
+  rows.push({ name: 'store schema', input: `version ${LATEST_VERSION}`, medianMs: Number.NaN, rowsPerSec: Number.NaN, mbPerSec: Number.NaN, peakRssMb: Number.NaN, note: `bench folder ${work}` });
+  return rows;
+}
+
+function table(rows: readonly StoreBenchRow[]): string {
+  const header = ['case', 'input', 'median ms', 'rows/s', 'MB/s', 'peak RSS MB', 'note'];
+  const fmt = (n: number, digits = 0): string => (Number.isNaN(n) ? '-' : n.toFixed(digits));
+  const body = rows.map((r) => [r.name, r.input, fmt(r.medianMs, r.medianMs < 10 ? 2 : 0), Number.isNaN(r.rowsPerSec) ? '-' : Math.round(r.rowsPerSec).toLocaleString('en-US'), fmt(r.mbPerSec, 1), fmt(r.peakRssMb), r.note]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+}
+
+if (process.argv[1] === here) {
+  const [mode, file, db] = process.argv.slice(2);
+  if (mode === 'ingest') process.stdout.write(`${JSON.stringify(await ingestCase(file!, db!))}\n`);
+  else process.stdout.write(`${table(await benchStore())}\n`);
+}

@@ -1,0 +1,19 @@
+/**
+ * The numbered migrations, oldest first. A migration is never edited once shipped: a change to the schema is a new
+ * file with the next number, and `openStore` applies what a database lacks in one transaction.
+ */
+import type Database from 'better-sqlite3';
+import { firstSchema } from './001-first-schema.js';
+import { searchIndex } from './002-search-index.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+  /** Work SQL alone cannot do (a backfill that reuses the ingest code), run after `sql` in the same transaction. */
+  readonly after?: (db: Database.Database) => void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [firstSchema, searchIndex];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
