@@ -3,12 +3,16 @@
  * medians, rows/s and MB/s, peak RSS, and a peer measured in the same run on the same input.
  *
  * BENCH_MB (default 128) sets the size of the synthetic WinDbg log; the memory check also parses one 4x larger.
+ * BENCH_ONLY=decode,windbg,etw,store picks sections (default: all). The store section builds a 10 M-row store
+ * once (a few minutes) and caches it in the bench folder.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchEtwProcmon } from './etw-procmon.js';
+import { benchStore } from './store.js';
 
 const dist = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -63,7 +67,7 @@ function generate(script: string, file: string, mb: number, seed = 1): string {
 }
 
 function format(rows: BenchRow[]): string {
-  const header = ['case', 'input', 'median ms', 'lines/s', 'MB/s', 'peak RSS MB', 'note'];
+  const header = ['case', 'input', 'median ms', 'rows/s', 'MB/s', 'peak RSS MB', 'note'];
   const body = rows.map((r) => [r.name, r.input, r.medianMs.toFixed(0), Number.isNaN(r.rowsPerSec) ? '-' : Math.round(r.rowsPerSec).toLocaleString('en-US'), r.mbPerSec ? r.mbPerSec.toFixed(1) : '-', Number.isNaN(r.peakRssMb) ? '-' : r.peakRssMb.toFixed(0), r.note]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
@@ -74,15 +78,27 @@ mkdirSync(work, { recursive: true });
 const rows: BenchRow[] = [];
 process.stderr.write(`bench: ${RUNS} runs per case, median; inputs in ${work}\n`);
 
-rows.push(measure('decode', '1.1 M values', ['decode'], '1 M decodeIoctl on pseudo-random codes + 100 k lookups'));
+const only = new Set((process.env.BENCH_ONLY ?? 'decode,windbg,etw,store').split(',').map((s) => s.trim()));
 
-const windbg = generate('gen-windbg.js', join(work, `windbg-${SIZE_MB}mb.txt`), SIZE_MB);
-const windbgLabel = `windbg ${SIZE_MB} MB`;
-rows.push(measure('parse windbg', windbgLabel, ['parse', windbg, 'windbg']));
-rows.push(measure('peer: text stage alone', windbgLabel, ['lines', windbg], 'LineSplitter only: the floor the parser builds on'));
-const grep = timeCommand('peer: grep -c', windbgLabel, windbg, 'grep', ['-c', '-E', 'Arg[1-4]:|IRP_MJ_|STACK_TEXT', windbg], 'GNU grep counting key lines, same file');
-if (grep) rows.push(grep);
-const large = generate('gen-windbg.js', join(work, `windbg-${SIZE_MB * 4}mb.txt`), SIZE_MB * 4, 2);
-rows.push(measure('parse windbg (memory check)', `windbg ${SIZE_MB * 4} MB`, ['parse', large, 'windbg'], 'peak RSS must match the smaller input', 1));
+if (only.has('decode')) rows.push(measure('decode', '1.1 M values', ['decode'], '1 M decodeIoctl on pseudo-random codes + 100 k lookups'));
+
+if (only.has('windbg')) {
+  const windbg = generate('gen-windbg.js', join(work, `windbg-${SIZE_MB}mb.txt`), SIZE_MB);
+  const windbgLabel = `windbg ${SIZE_MB} MB`;
+  rows.push(measure('parse windbg', windbgLabel, ['parse', windbg, 'windbg']));
+  rows.push(measure('peer: text stage alone', windbgLabel, ['lines', windbg], 'LineSplitter only: the floor the parser builds on'));
+  const grep = timeCommand('peer: grep -c', windbgLabel, windbg, 'grep', ['-c', '-E', 'Arg[1-4]:|IRP_MJ_|STACK_TEXT', windbg], 'GNU grep counting key lines, same file');
+  if (grep) rows.push(grep);
+  const large = generate('gen-windbg.js', join(work, `windbg-${SIZE_MB * 4}mb.txt`), SIZE_MB * 4, 2);
+  rows.push(measure('parse windbg (memory check)', `windbg ${SIZE_MB * 4} MB`, ['parse', large, 'windbg'], 'peak RSS must match the smaller input', 1));
+}
+
+if (only.has('etw')) {
+  for (const r of await benchEtwProcmon()) {
+    rows.push({ name: r.name, input: `${r.rows.toLocaleString('en-US')} rows`, medianMs: r.medianMs, rowsPerSec: r.rowsPerSec, mbPerSec: r.mbPerSec, peakRssMb: r.peakRssMb, note: r.peer ? `peer ${r.peer.name}: ${Math.round(r.peer.rowsPerSec).toLocaleString('en-US')} rows/s` : '' });
+  }
+}
+
+if (only.has('store')) for (const r of await benchStore()) rows.push(r);
 
 process.stdout.write(`${format(rows)}\n`);

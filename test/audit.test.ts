@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { auditHeaders, compareInterfaces, parseRulesFile, type AuditRow } from '../src/audit/audit.js';
@@ -107,3 +109,25 @@ describe('irpscope audit', () => {
     expect(csv[1]).toBe(`0x9A002000,IOCTL_ACME_GET_INFO,${fixture('clean.h')}:5,39424,2048,METHOD_BUFFERED,FILE_ANY_ACCESS,,,,`);
   });
 });
+
+describe('irpscope audit --db', () => {
+  it('shows how often the store saw each code, its statuses and its last failure', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'irpscope-audit-db-'));
+    const db = join(dir, 'store.db');
+    const bin = join(root, 'dist', 'src', 'cli', 'main.js');
+    const env = { PATH: process.env.PATH ?? '' };
+    const ingest = spawnSync(process.execPath, [bin, 'ingest', join(root, 'samples', 'correlated', 'crash-mydrv.txt'), '--db', db, '--json'], { encoding: 'utf8', env });
+    expect(ingest.status).toBe(0);
+    const header = join(dir, 'mydrv.h');
+    writeFileSync(header, '#define IOCTL_MYDRV_DO_THING CTL_CODE(FILE_DEVICE_UNKNOWN, 0x801, METHOD_BUFFERED, FILE_ANY_ACCESS)\n#define IOCTL_MYDRV_NEVER_SENT CTL_CODE(FILE_DEVICE_UNKNOWN, 0x802, METHOD_BUFFERED, FILE_READ_ACCESS)\n');
+    const run = spawnSync(process.execPath, [bin, 'audit', header, '--db', db, '--json', '--fail-on', 'none'], { encoding: 'utf8', env });
+    expect(run.status).toBe(0);
+    const rows = (JSON.parse(run.stdout) as { rows: { name: string; history: { occurrences: number; lastFailure: { source: string; line: number } | null } | null }[] }).rows;
+    const thing = rows.find((r) => r.name === 'IOCTL_MYDRV_DO_THING')!;
+    expect(thing.history!.occurrences).toBe(1);
+    expect(thing.history!.lastFailure!.source).toBe(join(root, 'samples', 'correlated', 'crash-mydrv.txt'));
+    expect(rows.find((r) => r.name === 'IOCTL_MYDRV_NEVER_SENT')!.history).toEqual({ occurrences: 0, statuses: [], lastFailure: null });
+    expect(spawnSync(process.execPath, [bin, 'audit', header, '--db', join(dir, 'missing.db')], { encoding: 'utf8', env }).status).toBe(1);
+  });
+});
+

@@ -5,6 +5,8 @@ import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { auditHeaders, compareInterfaces, parseRulesFile, SEVERITIES, type AllowRule, type AuditRow, type InterfaceChange, type Severity } from '../audit/audit.js';
 import { CatalogError } from '../decode/catalog.js';
+import { historyOf, type CodeHistory } from '../audit/history.js';
+import { openForCommand } from './store-options.js';
 import { FailureError, UsageError } from './errors.js';
 import { colorWanted, styler, visible, type Styler } from './terminal.js';
 
@@ -15,13 +17,21 @@ const AuditOptions = z.object({
   all: z.boolean().optional(),
   failOn: z.enum(['info', 'warning', 'error', 'none']).default('error'),
   rules: z.array(z.string()).optional(),
+  db: z.string().optional(),
 });
 
 function rank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);
 }
 
-function renderRows(style: Styler, rows: readonly AuditRow[], all: boolean): string[] {
+function renderHistory(style: Styler, history: CodeHistory): string {
+  if (history.occurrences === 0) return style.dim('            history: never seen in the store');
+  const statuses = history.statuses.map((s) => `${s.name ?? s.status ?? 'no status'} x${s.count}`).join(', ');
+  const last = history.lastFailure ? `; last failure ${history.lastFailure.time ?? 'undated'} ${history.lastFailure.statusText ?? history.lastFailure.status ?? 'no status (counted as a failure: it is part of a crash)'} (${visible(history.lastFailure.source)}:${history.lastFailure.line})` : '; no failure recorded';
+  return `            ${style.cyan('history')}: seen ${history.occurrences}x (${statuses})${last}`;
+}
+
+function renderRows(style: Styler, rows: readonly AuditRow[], all: boolean, histories: ReadonlyMap<AuditRow, CodeHistory | null>): string[] {
   const out: string[] = [];
   for (const row of rows) {
     const d = row.decoded;
@@ -35,6 +45,8 @@ function renderRows(style: Styler, rows: readonly AuditRow[], all: boolean): str
       const silenced = finding.silenced ? style.dim(` [allowed: ${visible(finding.silenced)}]`) : '';
       out.push(`            ${tag} ${finding.id}: ${visible(finding.detail)}: ${finding.why}${silenced}`);
     }
+    const history = histories.get(row);
+    if (history) out.push(renderHistory(style, history));
   }
   return out;
 }
@@ -62,6 +74,7 @@ Exit 1 when findings at or above --fail-on remain (default error), so it can gat
     .option('--rules <file...>', 'rules files that allow findings')
     .option('--all', 'also list silenced findings, with their reasons')
     .option('--fail-on <severity>', 'exit 1 when findings at or above this remain: info, warning, error, none', 'error')
+    .option('--db <path>', 'show, per code, how often the incident store saw it, its statuses and its last failure')
     .option('--json', 'print { rows, changes } as JSON (docs/json.md)')
     .option('--csv', 'print one row per finding as CSV')
     .addHelpText('after', `
@@ -95,9 +108,19 @@ Examples:
         if (error instanceof CatalogError) throw new FailureError(error.message);
         throw error;
       }
+      const histories = new Map<AuditRow, CodeHistory | null>();
+      if (options.db) {
+        const store = openForCommand(options.db, { readonly: true, mustExist: true });
+        try {
+          for (const row of audit.rows) histories.set(row, historyOf(store.db, row));
+        } finally {
+          store.close();
+        }
+      }
       const open = audit.rows.flatMap((row) => row.findings.filter((f) => !f.silenced));
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ rows: audit.rows, changes, unresolvedIncludes: audit.unresolvedIncludes }, null, 2)}\n`);
+        const rows = audit.rows.map((row) => (options.db ? { ...row, history: histories.get(row) ?? null } : row));
+        process.stdout.write(`${JSON.stringify({ rows, changes, unresolvedIncludes: audit.unresolvedIncludes }, null, 2)}\n`);
       } else if (options.csv) {
         const records = audit.rows.flatMap((row) => {
           const base = [row.code ?? '', row.name, `${row.file}:${row.line}`, row.decoded?.deviceType.value ?? '', row.decoded?.function.value ?? '', row.decoded?.method.names[0]?.name ?? '', row.decoded?.access.names[0]?.name ?? ''];
@@ -107,7 +130,7 @@ Examples:
         process.stdout.write(stringify(records, { header: true, columns: ['code', 'name', 'where', 'deviceType', 'function', 'method', 'access', 'finding', 'severity', 'detail', 'silenced'] }));
       } else {
         const style = styler(colorWanted(process.stdout));
-        const lines = renderRows(style, audit.rows, options.all ?? false);
+        const lines = renderRows(style, audit.rows, options.all ?? false, histories);
         if (changes) lines.push('', style.bold(`changes against ${options.against!.join(', ')}:`), ...renderChanges(style, changes));
         const counts = SEVERITIES.map((s) => `${open.filter((f) => f.severity === s).length} ${s}`).join(', ');
         const silenced = audit.rows.reduce((n, row) => n + row.findings.filter((f) => f.silenced).length, 0);
