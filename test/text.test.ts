@@ -188,6 +188,29 @@ describe('LineSplitter: encodings and line ends', () => {
     expect(texts(lines)).toEqual(['"a","x\ry"', '"b","z"']);
     expect(texts(splitText('"a","x\ry"\r\n"b"', { loneCR: 'keep' }))).toEqual(['"a","x\ry"', '"b"']);
   });
+
+  it('a CRLF cut between its CR and LF reads like an uncut one, with lone CRs breaking or kept', () => {
+    // The chunk after the cut has no CR of its own: the CR that ended the previous chunk is the CRLF's.
+    for (const loneCR of ['break', 'keep'] as const) {
+      for (const enc of ['utf-8', 'utf-16le', 'utf-16be'] as const) {
+        const input = encode('"a","x\ry"\r\nb\r\nc\r\n', enc);
+        const whole = new LineSplitter({ loneCR });
+        const expected = [...whole.push(input), ...whole.finish()];
+        for (let cut = 1; cut < input.length; cut++) {
+          const sp = new LineSplitter({ loneCR });
+          const lines = [...sp.push(input.subarray(0, cut)), ...sp.push(input.subarray(cut)), ...sp.finish()];
+          expect(lines, `${loneCR} ${enc} cut at ${cut}`).toEqual(expected);
+          expect(sp.report(), `${loneCR} ${enc} cut at ${cut}`).toEqual(whole.report());
+        }
+      }
+    }
+    const sp = new LineSplitter({ loneCR: 'keep' });
+    expect(sp.push(bytes('x'.repeat(70) + '\r'))).toEqual([]);
+    expect(sp.push(bytes('\ny\n'))).toEqual([
+      { line: 1, text: 'x'.repeat(70) },
+      { line: 2, text: 'y' },
+    ]);
+  });
 });
 
 describe('LineSplitter: damage', () => {

@@ -10,7 +10,8 @@
  *   is several times faster than TextDecoder with {stream:true}.
  * - UTF-16 uses TextDecoder('utf-16le' | 'utf-16be', {stream:true}).
  * - Line ends: CRLF, LF and lone CR. A CR at the end of a chunk ends the line at once; an LF at the start
- *   of the next chunk is then swallowed.
+ *   of the next chunk is then swallowed. With { loneCR: 'keep' } a CR at the end of a chunk stays pending
+ *   with the line, and is dropped when the next chunk starts with the LF of its CRLF.
  * - U+0000 is removed and counted (NUL padding from UTF-16 mis-saves, C strings in dumps).
  * - Memory is bounded by the chunk size plus the longest line (a line is only kept until it is complete).
  */
@@ -119,7 +120,9 @@ class LineAssembler {
       out.push({ line: ++lineNo, text: dropFinalCR(first) });
       for (let i = 1; i < last; i++) out.push({ line: ++lineNo, text: dropFinalCR(parts[i]!) });
     } else {
-      out.push({ line: ++lineNo, text: first });
+      // With lone CRs kept, a CR that ended the previous piece is the first half of a CRLF whose LF starts this
+      // one (this piece has no CR of its own, so only the pending text can end with one).
+      out.push({ line: ++lineNo, text: this.loneCRBreaks ? first : dropFinalCR(first) });
       for (let i = 1; i < last; i++) out.push({ line: ++lineNo, text: parts[i]! });
     }
     this.lineNo = lineNo;
