@@ -2,7 +2,7 @@
  * Builders that turn raw values found by any parser into decoded records, so an IOCTL from !irp, from Procmon and
  * from a bugcheck argument is the same IoctlOccurrence, decoded the same way.
  */
-import { decodeIoctl } from '../src/decode/ioctl.js';
+import { decodeIoctl, type IoctlDecoding } from '../src/decode/ioctl.js';
 import { decodeBugcheck } from '../src/decode/bugcheck.js';
 import { irpMajorName, irpMinorNamesOf } from '../src/decode/irp.js';
 import { ntstatusName } from '../src/decode/ntstatus.js';
@@ -21,9 +21,28 @@ export interface IoctlContext {
 
 const MAJOR_BY_NAME: Record<string, number> = { IRP_MJ_FILE_SYSTEM_CONTROL: 0x0d, IRP_MJ_DEVICE_CONTROL: 0x0e, IRP_MJ_INTERNAL_DEVICE_CONTROL: 0x0f };
 
+/**
+ * Decodings by code and major: a log repeats the same few control codes, and decodeIoctl (no catalog) depends on
+ * nothing else. Read only; bounded (cleared when full).
+ */
+const decodings = new Map<number, IoctlDecoding>();
+const MAX_DECODINGS = 4096;
+
+function decodeCached(code: number, major: number | undefined): IoctlDecoding {
+  // code is 32 bits, major one of 0x0d..0x0f or absent (0): one exact number per pair.
+  const key = (code >>> 0) * 16 + (major ?? 0);
+  let d = decodings.get(key);
+  if (d === undefined) {
+    d = decodeIoctl(code, major === undefined ? {} : { major });
+    if (decodings.size >= MAX_DECODINGS) decodings.clear();
+    decodings.set(key, d);
+  }
+  return d;
+}
+
 export function ioctlOccurrence(code: number, line: number, context: IoctlContext): IoctlOccurrence {
   const major = context.majorFunction ? MAJOR_BY_NAME[context.majorFunction] : undefined;
-  const d = decodeIoctl(code, major === undefined ? {} : { major });
+  const d = decodeCached(code, major);
   return {
     type: 'ioctl',
     line,

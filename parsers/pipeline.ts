@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { LineSplitter, MarkdownUndamager, type SourceLine, type TextEncoding, type UndamageReport } from '../src/text/index.js';
 import type { ParsedRecord, Skipped } from '../src/records/index.js';
-import { SNIFF_LINES, type LineAccount, type LineParser, type ParserModule } from './types.js';
+import { SNIFF_LINES, type LineAccount, type LineParser, type ParseBatch, type ParserModule } from './types.js';
 import { PARSERS, parserById } from './registry.js';
 
 export interface Detection {
@@ -34,6 +34,9 @@ export interface ParseSink {
 }
 
 export class FormatError extends Error {}
+
+/** Bytes handed to the line splitter at a time (see parseChunks). */
+const SLICE_BYTES = 64 * 1024;
 
 /** Chooses a parser from a prefix of lines: the highest score wins; ties go to registry order. */
 export function detect(prefix: readonly string[], forced?: string): Detection {
@@ -79,6 +82,18 @@ export async function parseChunks(chunks: AsyncIterable<Uint8Array>, path: strin
   const undamager = module.undamage ? new MarkdownUndamager() : null;
   const parser: LineParser = module.create({ source: path });
   let markdownNoise = 0;
+  // The sink sees, per input chunk, that chunk's records and then its skipped lines. A chunk is parsed in slices
+  // (below), so the slices' records go out as they come and their skipped lines wait for the end of the chunk.
+  let heldSkipped: Skipped[] = [];
+  const deliver = (batch: ParseBatch): void => {
+    for (const record of batch.records) sink.record(record);
+    if (batch.skipped.length !== 0) heldSkipped = heldSkipped.length === 0 ? batch.skipped : heldSkipped.concat(batch.skipped);
+  };
+  const endChunk = (): void => {
+    const skipped = heldSkipped;
+    heldSkipped = [];
+    for (const s of skipped) sink.skipped(s);
+  };
   const feed = (lines: SourceLine[]): void => {
     let parserLines = lines;
     if (undamager) {
@@ -87,31 +102,37 @@ export async function parseChunks(chunks: AsyncIterable<Uint8Array>, path: strin
       parserLines = result.lines;
     }
     if (parserLines.length === 0) return;
-    const batch = parser.push(parserLines);
-    for (const record of batch.records) sink.record(record);
-    for (const skipped of batch.skipped) sink.skipped(skipped);
+    deliver(parser.push(parserLines));
   };
-  for (const bytes of prefixBytes) feed(splitter.push(bytes));
+  // Large chunks are split into slices: the lines of one slice and what is made of them die young (a 1 MB chunk's
+  // lines and records outlive several scavenges and are copied to the old generation, which costs more than the
+  // parse). The splitter gives the same lines for any cut.
+  const feedChunk = (bytes: Uint8Array): void => {
+    const n = bytes.length;
+    if (n <= SLICE_BYTES) feed(splitter.push(bytes));
+    else for (let at = 0; at < n; at += SLICE_BYTES) feed(splitter.push(bytes.subarray(at, Math.min(n, at + SLICE_BYTES))));
+    endChunk();
+  };
+  for (const bytes of prefixBytes) feedChunk(bytes);
   if (!done) {
     for (;;) {
       const next = await iterator.next();
       if (next.done) break;
-      feed(splitter.push(next.value));
+      feedChunk(next.value);
     }
   }
   feed(splitter.finish());
+  endChunk();
   if (undamager) {
     const tail = undamager.finish();
     markdownNoise += tail.dropped.length;
     if (tail.lines.length > 0) {
-      const batch = parser.push(tail.lines);
-      for (const record of batch.records) sink.record(record);
-      for (const skipped of batch.skipped) sink.skipped(skipped);
+      deliver(parser.push(tail.lines));
+      endChunk();
     }
   }
-  const last = parser.finish();
-  for (const record of last.records) sink.record(record);
-  for (const skipped of last.skipped) sink.skipped(skipped);
+  deliver(parser.finish());
+  endChunk();
   const report = splitter.report();
   const account = parser.account();
   return {

@@ -6,9 +6,10 @@
  * Every line ends up in exactly one of: part of a record, known noise, or skipped with a reason.
  */
 import type { SourceLine } from '../../src/text/index.js';
-import { RecordSchema, type ParsedRecord, type Skipped } from '../../src/records/index.js';
+import type { ParsedRecord, Skipped } from '../../src/records/index.js';
 import type { LineAccount, LineParser, ParseBatch } from '../types.js';
 import { isNoise } from './noise.js';
+import { validateRecord } from '../../src/records/validate.js';
 
 export interface BlockContext {
   /** The debugger command whose output this is, from the last prompt (e.g. "!irp ffffe001`2b4c8010 1"), or null. */
@@ -69,7 +70,7 @@ export class DebuggerTextParser implements LineParser {
       },
       newIncident: () => ++this.incident,
       emit: (record) => {
-        this.records.push(this.validate ? (RecordSchema.parse(record) as ParsedRecord) : record);
+        this.records.push(this.validate ? validateRecord(record) : record);
         this.counts.records++;
       },
       skip: (line, reason) => {
@@ -95,8 +96,12 @@ export class DebuggerTextParser implements LineParser {
 
   private line(line: SourceLine): void {
     this.counts.lines++;
-    // Most lines have no '>' at all: skip the prompt regex for them (it runs on every line of the input).
-    const prompt = line.text.indexOf('>') === -1 ? null : PROMPT.exec(line.text);
+    // The prompt regex runs on every line of the input, so rule lines out cheaply first: a prompt starts with a
+    // digit, `kd` / `lkd`, or blanks (\s: all of them are outside printable ASCII), and has a '>'.
+    const text = line.text;
+    const c = text.charCodeAt(0);
+    const maybePrompt = (c >= 0x30 && c <= 0x39) || c === 0x6b /* k */ || c === 0x6c /* l */ || c <= 0x20 || c >= 0x7f;
+    const prompt = !maybePrompt || text.indexOf('>') === -1 ? null : PROMPT.exec(text);
     if (prompt) {
       this.closeActive();
       this.command = prompt[1]!.trim() || null;

@@ -10,6 +10,7 @@
  * where Child-SP may be `(Inline Function)` and RetAddr/args `--------`--------` on inline frames.
  */
 import type { Frame } from '../../src/records/index.js';
+import { HEX_UPPER, ZERO64, word64, word64End } from './hex.js';
 
 /** What a stack header (` # Child-SP  RetAddr  : Args to Child : Call Site`) says about the rows under it. */
 export interface StackLayout {
@@ -101,13 +102,71 @@ function splitTail(rest: string): { symbol: string; source: string | null; annot
 const ZEROS = '0000000000000000';
 const BLANKS = /\s+/;
 
-const ZERO64 = '0x0000000000000000';
-
 /** A word the row regexes already matched as 8 or 16 hex digits (backtick optional) -> "0x" + 16 upper-case digits. */
 function hexWord(word: string): string {
-  if (word === '00000000`00000000' || word === '0000000000000000' || word === '00000000') return ZERO64; // most arguments
-  const digits = word.length === 17 ? word.slice(0, 8) + word.slice(9) : word;
+  const n = word.length;
+  if (n === 16 || n === 17) {
+    const value = word64(word, 0);
+    if (value !== null && word64End() === n) return value;
+  }
+  // 8 digits (x86), or what a \s the split did not cut left in one word (which the schema then rejects).
+  if (word === '00000000`00000000' || word === '0000000000000000' || word === '00000000') return ZERO64;
+  const digits = n === 17 ? word.slice(0, 8) + word.slice(9) : word;
   return `0x${ZEROS.slice(digits.length)}${digits.toUpperCase()}`;
+}
+
+function isBlankCode(c: number): boolean {
+  return c === 0x20 || c === 0x09;
+}
+
+/**
+ * STACK_TEXT_ROW without the regex, for rows whose blanks are spaces and TABs only:
+ *   [blanks] W64 blanks W64 [blanks] ':' [blanks] W64 blanks W64 blanks W64 blanks W64 [blanks] ':' blanks rest
+ * Null when the row is not exactly that (the regexes then decide, so the result is always theirs).
+ */
+function stackTextRowFast(text: string): FrameFields | null {
+  const n = text.length;
+  let i = 0;
+  while (i < n && isBlankCode(text.charCodeAt(i))) i++;
+  const sp = word64(text, i);
+  if (sp === null) return null;
+  i = word64End();
+  if (!isBlankCode(text.charCodeAt(i))) return null;
+  while (isBlankCode(text.charCodeAt(i))) i++;
+  const ret = word64(text, i);
+  if (ret === null) return null;
+  i = word64End();
+  while (isBlankCode(text.charCodeAt(i))) i++;
+  if (text.charCodeAt(i) !== 0x3a /* : */) return null;
+  i++;
+  while (isBlankCode(text.charCodeAt(i))) i++;
+  const a0 = word64(text, i);
+  if (a0 === null) return null;
+  i = word64End();
+  if (!isBlankCode(text.charCodeAt(i))) return null;
+  while (isBlankCode(text.charCodeAt(i))) i++;
+  const a1 = word64(text, i);
+  if (a1 === null) return null;
+  i = word64End();
+  if (!isBlankCode(text.charCodeAt(i))) return null;
+  while (isBlankCode(text.charCodeAt(i))) i++;
+  const a2 = word64(text, i);
+  if (a2 === null) return null;
+  i = word64End();
+  if (!isBlankCode(text.charCodeAt(i))) return null;
+  while (isBlankCode(text.charCodeAt(i))) i++;
+  const a3 = word64(text, i);
+  if (a3 === null) return null;
+  i = word64End();
+  while (isBlankCode(text.charCodeAt(i))) i++;
+  if (text.charCodeAt(i) !== 0x3a /* : */) return null;
+  i++;
+  if (!isBlankCode(text.charCodeAt(i))) return null;
+  while (isBlankCode(text.charCodeAt(i))) i++;
+  // The call site starts at a character that is no blank of any kind (the regex's \S); the rest is the call site.
+  const c = text.charCodeAt(i);
+  if (i >= n || c <= 0x20 || c >= 0x7f) return null;
+  return fields(undefined, sp, ret, [a0, a1, a2, a3], text.slice(i), true);
 }
 
 function words(text: string): string[] {
@@ -122,17 +181,21 @@ function address(text: string | undefined): string | null {
   return text === undefined || text.charCodeAt(0) === 0x28 /* ( */ || text.charCodeAt(0) === 0x2d /* - */ ? null : hexWord(text);
 }
 
-function fields(index: string | undefined, sp: string | undefined, ret: string | undefined, args: string[], rest: string): FrameFields | null {
+/**
+ * The row's fields. `sp` and `ret` are the printed columns, or (`converted`) the record's values already (a fast
+ * path's, never inline).
+ */
+function fields(index: string | undefined, sp: string | undefined, ret: string | undefined, args: string[], rest: string, converted = false): FrameFields | null {
   const tail = splitTail(rest);
   // A call site that is only hex words is a memory dump line (dd/dq). Real ones name a module (`!`, `+`).
   if (tail.symbol === '' || (tail.symbol.indexOf('!') === -1 && tail.symbol.indexOf('+') === -1 && ONLY_HEX.test(tail.symbol))) return null;
   return {
     index: index === undefined ? null : parseInt(index, 16),
-    childSp: address(sp),
-    returnAddress: address(ret),
+    childSp: converted ? sp! : address(sp),
+    returnAddress: converted ? ret! : address(ret),
     args,
     symbol: tail.symbol,
-    inline: sp !== undefined && sp.charCodeAt(0) === 0x28,
+    inline: !converted && sp !== undefined && sp.charCodeAt(0) === 0x28,
     source: tail.source,
     annotation: tail.annotation,
   };
@@ -140,6 +203,8 @@ function fields(index: string | undefined, sp: string | undefined, ret: string |
 
 function colonRow(text: string): FrameFields | null {
   if (text.indexOf(':') === -1) return null;
+  const fast = stackTextRowFast(text);
+  if (fast) return fast;
   const s = STACK_TEXT_ROW.exec(text);
   if (s) return fields(undefined, s[1], s[2], [hexWord(s[3]!), hexWord(s[4]!), hexWord(s[5]!), hexWord(s[6]!)], s[7]!);
   const m = COLON_ROW.exec(text);
@@ -184,11 +249,26 @@ export function parseHeaderlessRow(text: string): FrameFields | null {
   return row && CALL_SITE_LIKE.test(row.symbol) ? row : null;
 }
 
-const OFFSET_TAIL = /\+(?:0x)?([0-9a-fA-F]+)$/;
 const RAW_ADDRESS = /^0x[0-9a-fA-F`]+$/;
 /** kp prints `nt!IopfCompleteRequest(struct _IRP * Irp = 0x..., char PriorityBoost = 0n0)`: the name is before the list. */
 const PARAMETER_LIST = /^([^\s(]+)\(.*\)$/;
 const KERNEL_MODULES = new Set(['nt', 'ntkrnlmp', 'ntoskrnl', 'ntkrnlpa', 'ntkrpamp']);
+
+/**
+ * The offset tail `\+(?:0x)?([0-9a-fA-F]+)$` without a regex: where the digits of a `+0x1a3` / `+1a3` tail start,
+ * or -1. Only the last `+` can start one (the digits run to the end and contain no `+`); `0x` is taken when digits
+ * follow it.
+ */
+function offsetDigits(symbol: string): number {
+  const n = symbol.length;
+  const plus = symbol.lastIndexOf('+');
+  if (plus < 0) return -1;
+  let d = plus + 1;
+  if (symbol.charCodeAt(d) === 0x30 && symbol.charCodeAt(d + 1) === 0x78 /* x */) d += 2;
+  if (d >= n) return -1;
+  for (let i = d; i < n; i++) if (HEX_UPPER[symbol.charCodeAt(i)] === 0) return -1;
+  return d;
+}
 
 /** Whether a module!function is Driver Verifier machinery rather than the driver under test. */
 export function isVerifierCallSite(module: string | null, fn: string | null): boolean {
@@ -206,10 +286,10 @@ export function parseCallSite(symbol: string): CallSite {
   if (symbol.charCodeAt(1) === 0x78 /* x */ && RAW_ADDRESS.test(symbol)) return { module: null, function: null, offset: null, verifier: false };
   let rest = symbol;
   let offset: string | null = null;
-  const off = OFFSET_TAIL.exec(rest);
-  if (off) {
-    offset = `0x${off[1]!.toLowerCase()}`;
-    rest = rest.slice(0, off.index);
+  const digits = offsetDigits(symbol);
+  if (digits > 0) {
+    offset = `0x${symbol.slice(digits).toLowerCase()}`;
+    rest = symbol.slice(0, symbol.lastIndexOf('+'));
   }
   const bang = rest.indexOf('!');
   if (bang <= 0) return { module: rest === '' ? null : rest, function: null, offset, verifier: false };

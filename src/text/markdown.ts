@@ -68,6 +68,8 @@ interface Counters {
 interface Stage {
   push(toks: Tok[]): Tok[];
   finish(): Tok[];
+  /** Holds nothing and is outside any run: a line it lets through unchanged leaves it so. */
+  idle(): boolean;
 }
 
 const FENCE = /^[ \t]*(?:`{3,}[ \t]*[^`\s]*|~{3,}[ \t]*[^\s]*)[ \t]*$/;
@@ -99,6 +101,10 @@ class QuoteStage implements Stage {
   private style: 'bare' | 'markdown' = 'markdown';
 
   constructor(private readonly c: Counters) {}
+
+  idle(): boolean {
+    return this.mode === 'idle';
+  }
 
   push(toks: Tok[]): Tok[] {
     const out: Tok[] = [];
@@ -207,9 +213,14 @@ class CodeStage implements Stage {
   private buf: Tok[] = [];
   private lines = 0;
   private mode: 'none' | 'buffer' | 'code' | 'verbatim' = 'none';
-  private atBoundary = true;
+  /** Whether an indented line here could start a code block (start of input, after a blank line or a quote). */
+  atBoundary = true;
 
   constructor(private readonly c: Counters) {}
+
+  idle(): boolean {
+    return this.mode === 'none';
+  }
 
   push(toks: Tok[]): Tok[] {
     const out: Tok[] = [];
@@ -297,21 +308,66 @@ class CodeStage implements Stage {
 export class MarkdownUndamager {
   private readonly c: Counters = { quote: 0, code: 0, fences: 0, backticks: 0 };
   private readonly stages: Stage[];
+  private readonly code: CodeStage;
 
   constructor() {
     const stages: Stage[] = [];
     for (let i = 0; i < MAX_QUOTE_DEPTH; i++) stages.push(new QuoteStage(this.c));
-    stages.push(new CodeStage(this.c));
+    this.code = new CodeStage(this.c);
+    stages.push(this.code);
     this.stages = stages;
   }
 
+  /**
+   * Fast path: while every stage is idle (no quote run, no code run, nothing buffered), a line that cannot start or
+   * continue a run goes straight out, as the stages would let it through: it only moves the code stage's "at a
+   * boundary" flag. Any other line goes through the stages one at a time until they are idle again. The output is
+   * the same for any batching, so this is the same output as pushing everything through the stages.
+   */
   push(lines: readonly SourceLine[]): UndamageResult {
-    let toks: Tok[] = lines.slice();
-    for (const st of this.stages) {
-      if (toks.length === 0) break;
-      toks = st.push(toks);
+    const out: SourceLine[] = [];
+    const dropped: DroppedLine[] = [];
+    const code = this.code;
+    const n = lines.length;
+    let i = 0;
+    while (i < n) {
+      if (this.idle()) {
+        for (; i < n; i++) {
+          const t = lines[i]!;
+          const kind = passThrough(t.text, code.atBoundary);
+          if (kind === SLOW) break;
+          code.atBoundary = kind === BLANK;
+          if (t.text.indexOf('\\`') === -1) out.push(t);
+          else out.push(this.restoreBackticks(t));
+        }
+        if (i === n) break;
+      }
+      const t = lines[i++]!;
+      let toks: Tok[] = [t];
+      if (t.text.charCodeAt(0) !== 0x3e /* > */ && this.quotesIdle()) {
+        // Idle quote stages let a line that does not start with '>' through as it is: only the code stage acts.
+        toks = code.push(toks);
+      } else {
+        for (const st of this.stages) {
+          if (toks.length === 0) break;
+          toks = st.push(toks);
+        }
+      }
+      this.finalizeInto(toks, out, dropped);
     }
-    return this.finalize(toks);
+    return { lines: out, dropped };
+  }
+
+  private quotesIdle(): boolean {
+    const stages = this.stages;
+    for (let i = 0; i < stages.length - 1; i++) if (!stages[i]!.idle()) return false;
+    return true;
+  }
+
+  private idle(): boolean {
+    const stages = this.stages;
+    for (let i = 0; i < stages.length; i++) if (!stages[i]!.idle()) return false;
+    return true;
   }
 
   finish(): UndamageResult {
@@ -335,6 +391,11 @@ export class MarkdownUndamager {
   private finalize(toks: Tok[]): UndamageResult {
     const lines: SourceLine[] = [];
     const dropped: DroppedLine[] = [];
+    this.finalizeInto(toks, lines, dropped);
+    return { lines, dropped };
+  }
+
+  private finalizeInto(toks: Tok[], lines: SourceLine[], dropped: DroppedLine[]): void {
     for (const t of toks) {
       if (t === BREAK) continue;
       const s = t.text;
@@ -343,14 +404,41 @@ export class MarkdownUndamager {
         dropped.push({ line: t.line, reason: `markdown fence: ${s.trim()}` });
         continue;
       }
-      if (s.indexOf('\\`') === -1) {
-        lines.push(t);
-        continue;
-      }
-      const parts = s.split('\\`');
-      this.c.backticks += parts.length - 1;
-      lines.push({ line: t.line, text: parts.join('`') });
+      if (s.indexOf('\\`') === -1) lines.push(t);
+      else lines.push(this.restoreBackticks(t));
     }
-    return { lines, dropped };
   }
+
+  private restoreBackticks(t: SourceLine): SourceLine {
+    const parts = t.text.split('\\`');
+    this.c.backticks += parts.length - 1;
+    return { line: t.line, text: parts.join('`') };
+  }
+}
+
+/** passThrough(): the line needs the stages. */
+const SLOW = 0;
+/** passThrough(): a text line (not blank, not a fence, cannot start a quote or a code block here). */
+const TEXT = 1;
+/** passThrough(): a blank line (empty or spaces and TABs only). */
+const BLANK = 2;
+
+/**
+ * What an idle pipeline does with this line: BLANK and TEXT lines pass every stage unchanged (a blank line puts the
+ * code stage at a boundary, a text line takes it off one); SLOW for anything a stage could act on: a '>' line, a
+ * possible fence ('`' or '~' first), an indented line where a code block could start, and, to stay on the safe
+ * side of String#trim, a line whose first non-blank character is not printable ASCII.
+ */
+function passThrough(text: string, atBoundary: boolean): number {
+  const n = text.length;
+  if (n === 0) return BLANK;
+  let c = text.charCodeAt(0);
+  if (c === 0x20 || c === 0x09) {
+    let j = 1;
+    while (j < n && ((c = text.charCodeAt(j)) === 0x20 || c === 0x09)) j++;
+    if (j === n) return BLANK;
+    if (atBoundary) return SLOW;
+  } else if (c === 0x3e /* > */) return SLOW;
+  if (c < 0x21 || c > 0x7e || c === 0x60 /* ` */ || c === 0x7e /* ~ */) return SLOW;
+  return TEXT;
 }

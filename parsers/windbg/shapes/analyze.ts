@@ -34,8 +34,6 @@ const UNKNOWN_TITLE = /^Unknown bugcheck code \(([0-9a-fA-F]{1,8})\)\s*$/;
 const ARGUMENTS = /^\s*Arguments:\s*$/;
 const ARG = /^\s*Arg([1-4]):\s+((?:0x)?[0-9a-fA-F`]+)(?:\s*,\s*.*|\s*)$/;
 const DEBUGGING_DETAILS = /^\s*(?:#{1,6}\s*)?Debugging Details:?\s*$/;
-/** A Debugging Details key at column 0: `DUMP_CLASS: 1`, `STACK_TEXT:  `, `PNP_TRIAGE_DATA: `, `TAG_NOT_DEFINED_202b: `. */
-const KEY = /^([A-Z][A-Z0-9]*(?:_[A-Za-z0-9]+)*):(?:[ \t]+(.*?))?[ \t]*$/;
 /** KEY_VALUES_STRING pairs: `    Key  : Analysis.CPU.mSec` / `    Value: 2030`. */
 const PAIR = /^\s*(Key|Value)\s*:\s?(.*?)\s*$/;
 /** Keys that state the bugcheck code (new WinDbg), in the order they are trusted. */
@@ -85,12 +83,62 @@ function isBannerText(text: string): boolean {
 /** Words that look like keys but start noise lines (`SYMSRV:  BYINDEX`, `NOTE: The trap frame...`). */
 const NOISE_WORDS = new Set(['SYMSRV', 'DBGHELP', 'DBGENG', 'NOTE', 'TRIAGER', 'WARNING']);
 
+/** A key line read: the key, and the value (trimmed of spaces and TABs; undefined when nothing follows the colon). */
+interface KeyLine {
+  readonly key: string;
+  readonly value: string | undefined;
+}
+
+/** What `.` does not match. */
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+
+function isUpperOrDigit(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39);
+}
+
+function isAlnum(c: number): boolean {
+  return isUpperOrDigit(c) || (c >= 0x61 && c <= 0x7a);
+}
+
+function isSpaceOrTab(c: number): boolean {
+  return c === 0x20 || c === 0x09;
+}
+
+/**
+ * A Debugging Details key at column 0: `DUMP_CLASS: 1`, `STACK_TEXT:  `, `PNP_TRIAGE_DATA: `, `TAG_NOT_DEFINED_202b: `.
+ * This is /^([A-Z][A-Z0-9]*(?:_[A-Za-z0-9]+)*):(?:[ \t]+(.*?))?[ \t]*$/ read without the regex (it runs on every
+ * capitalised line of an analysis): the key is everything before the first colon and must be
+ * [A-Z][A-Z0-9]*(?:_[A-Za-z0-9]+)*; after the colon, nothing, or spaces/TABs and then a value that `.` can match
+ * (no line terminator), whose trailing spaces/TABs are dropped. The caller has checked the first character.
+ */
+function matchKey(text: string): KeyLine | null {
+  const n = text.length;
+  let i = 1;
+  while (i < n && isUpperOrDigit(text.charCodeAt(i))) i++;
+  while (i < n && text.charCodeAt(i) === 0x5f /* _ */) {
+    const start = ++i;
+    while (i < n && isAlnum(text.charCodeAt(i))) i++;
+    if (i === start) return null;
+  }
+  if (i >= n || text.charCodeAt(i) !== 0x3a /* : */) return null;
+  const key = text.slice(0, i);
+  i++;
+  if (i === n) return { key, value: undefined };
+  if (!isSpaceOrTab(text.charCodeAt(i))) return null;
+  while (i < n && isSpaceOrTab(text.charCodeAt(i))) i++;
+  let end = n;
+  while (end > i && isSpaceOrTab(text.charCodeAt(end - 1))) end--;
+  const value = text.slice(i, end);
+  return LINE_TERMINATOR.test(value) ? null : { key, value };
+}
+
 /** An all-caps key line at column 0, or null (noise lines that look like keys included). */
-function readKey(text: string): RegExpExecArray | null {
+function readKey(text: string): KeyLine | null {
   const c = text.charCodeAt(0);
   if (c < 0x41 || c > 0x5a) return null;
-  const m = KEY.exec(text);
-  return m && !(NOISE_WORDS.has(m[1]!) && isNoise(text)) ? m : null;
+  const m = matchKey(text);
+  // The noise words are at most 7 characters long: longer keys (most of them) skip the set look-up.
+  return m && !(m.key.length <= 7 && NOISE_WORDS.has(m.key) && isNoise(text)) ? m : null;
 }
 
 class AnalyzeBlock implements Block {
@@ -218,7 +266,7 @@ class AnalyzeBlock implements Block {
       this.key = null;
       return 'take';
     }
-    if (isUpper(c) && text.indexOf(' (') !== -1) {
+    if (isUpper(c) && mayEndWithParen(text) && text.indexOf(' (') !== -1) {
       // TITLE has two groups (name, code); UNKNOWN_TITLE only the code.
       const title = TITLE.exec(text) ?? UNKNOWN_TITLE.exec(text);
       if (title) {
@@ -246,9 +294,10 @@ class AnalyzeBlock implements Block {
       this.phase = 'tail';
       return 'take';
     }
-    if ((m = readKey(text))) {
+    const key = readKey(text);
+    if (key) {
       this.phase = 'details';
-      this.startKey(m[1]!, m[2] ?? '', line);
+      this.startKey(key.key, key.value ?? '', line);
       return 'take';
     }
     return null;
@@ -447,7 +496,7 @@ class AnalyzeBlock implements Block {
       const lines = this.values.get(key);
       if (lines === undefined) return null;
       used.add(key);
-      return lines.join('\n');
+      return joinLines(lines);
     };
     if (facts.codeKey !== null) take(facts.codeKey);
     for (let i = 0; i < 4; i++) {
@@ -479,9 +528,23 @@ class AnalyzeBlock implements Block {
 
   private details(used: ReadonlySet<string>): Record<string, string> {
     const details: Record<string, string> = {};
-    for (const [key, lines] of this.values) if (!used.has(key)) details[key] = lines.join('\n');
+    for (const [key, lines] of this.values) if (!used.has(key)) details[key] = joinLines(lines);
     return details;
   }
+}
+
+/** A multi-line value as the record keeps it. */
+function joinLines(lines: readonly string[]): string {
+  return lines.length === 1 ? lines[0]! : lines.join('\n');
+}
+
+/**
+ * Whether TITLE / UNKNOWN_TITLE could match: both end with `)` and then \s*. A last character that is printable
+ * ASCII other than `)` rules them out (every \s character is a control character, a space or beyond ASCII).
+ */
+function mayEndWithParen(text: string): boolean {
+  const c = text.charCodeAt(text.length - 1);
+  return c === 0x29 /* ) */ || c <= 0x20 || c >= 0x7f;
 }
 
 function isLowerHexDigit(c: number): boolean {
@@ -519,7 +582,7 @@ export const analyzeShape: Shape = {
       else if (text.charCodeAt(text.length - 1) === 0x29 /* ) */ && (TITLE.test(text) || UNKNOWN_TITLE.test(text))) phase = 'head';
       else {
         const key = readKey(text);
-        if (key && (key[1]!.indexOf('_') !== -1 || BARE_KEYS.has(key[1]!))) phase = 'head';
+        if (key && (key.key.indexOf('_') !== -1 || BARE_KEYS.has(key.key))) phase = 'head';
       }
     }
     if (phase === null) return null;

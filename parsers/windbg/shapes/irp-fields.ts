@@ -7,6 +7,7 @@ import type { SourceLine } from '../../../src/text/index.js';
 import { hex32, hex64, type Irp } from '../../../src/records/index.js';
 import { statusName } from '../../decoded.js';
 import type { BlockContext } from '../engine.js';
+import { word32, word64, word64End } from '../hex.js';
 
 const NON_BLANK = /[^ \t]/;
 
@@ -48,6 +49,15 @@ const ZERO_TEXT = /^(?:0x)?[0`]+$/;
  * 16 digits): the hot path of !irp, with no BigInt in between.
  */
 export function hexText(text: string): string {
+  // The usual spellings (8 digits, 16 digits with or without the backtick) in one piece; the rest as below.
+  const n = text.length;
+  if (n === 8) {
+    const value = word32(text);
+    if (value !== null) return value;
+  } else if (n === 16 || n === 17) {
+    const value = word64(text, 0);
+    if (value !== null && word64End() === n) return value;
+  }
   if (text === '00000000' || text === '0000000000000000') return ZERO64;
   let digits = text;
   if (digits.length > 2 && (digits.charCodeAt(1) | 0x20) === 0x78 /* x */) digits = digits.slice(2);

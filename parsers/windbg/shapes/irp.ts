@@ -93,8 +93,11 @@ interface LocationDraft {
   ioctl: number | null;
 }
 
+/** "0x" + 2 upper-case hex digits, for every byte value. */
+const HEX_BYTES: readonly string[] = Array.from({ length: 256 }, (_, value) => `0x${value.toString(16).toUpperCase().padStart(2, '0')}`);
+
 function hexByte(value: number): string {
-  return `0x${value.toString(16).toUpperCase().padStart(2, '0')}`;
+  return (value >= 0 && value < 256 ? HEX_BYTES[value] : undefined) ?? `0x${value.toString(16).toUpperCase().padStart(2, '0')}`;
 }
 
 function hexShort(value: number): string {
