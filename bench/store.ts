@@ -23,7 +23,8 @@ import { selectLastFailures } from '../db/queries/last.js';
 import { countByDriver } from '../db/queries/ioctls.js';
 import { searchText } from '../db/queries/search.js';
 import { decodeIoctl } from '../src/decode/ioctl.js';
-import { seededRandom, tracerptLines, writeLines } from '../scripts/gen-tracerpt.js';
+import { tracerptLines, writeLines } from '../scripts/gen-tracerpt.js';
+import { seededRandom } from '../scripts/seeded-random.js';
 
 const here = fileURLToPath(import.meta.url);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);

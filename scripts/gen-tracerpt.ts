@@ -9,21 +9,11 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from './seeded-random.js';
 
 /** Bumped whenever the output for a given seed changes, so cached bench inputs are regenerated. */
 export const GENERATOR_VERSION = 2;
 
-/** mulberry32: small, fast, deterministic. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The fixed tracerpt columns and the widths tracerpt pads them to (cells are right-aligned). */
 export const TRACERPT_COLUMNS: readonly (readonly [string, number])[] = [

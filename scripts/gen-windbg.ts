@@ -5,18 +5,8 @@
  *   node dist/scripts/gen-windbg.js OUT.txt SIZE_MB [SEED]
  */
 import { createWriteStream } from 'node:fs';
+import { seededRandom } from './seeded-random.js';
 
-/** mulberry32: small, fast, deterministic. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BUGCHECKS: readonly [string, string, (r: () => number) => string[]][] = [
   ['DRIVER_IRQL_NOT_LESS_OR_EQUAL', 'd1', (r) => [hex16(r, 0x1000), '0000000000000002', '0000000000000000', addr(r)]],
