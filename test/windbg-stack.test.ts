@@ -244,3 +244,17 @@ describe('properties', () => {
     );
   });
 });
+
+describe('a record that fails its schema', () => {
+  it('is kept as a skipped line with the reason, never a crash', async () => {
+    const { parseText } = await import('../parsers/pipeline.js');
+    // A row of mixed 8- and 16-digit arguments with a no-break space inside (found while fuzzing the row reader).
+    const text = 'STACK_TEXT:  \nfffff880`02f1c9d8 fffff800`02ad1b69 : 0000000a\u00a000000000`00000014 00000002 00000001 : nt!KiPageFault+0x260\n';
+    const { summary, records, skipped } = await parseText(text, 'windbg');
+    const account = summary.account;
+    expect(account.recordLines + account.noiseLines + account.skippedLines).toBe(account.lines);
+    expect(records.filter((r) => r.type === 'frame')).toHaveLength(0);
+    expect(skipped.map((s) => s.line)).toEqual([2]);
+    expect(skipped[0]!.reason).toMatch(/^the parser built an invalid frame record here \(args\.\d: a 64-bit value/);
+  });
+});

@@ -70,7 +70,19 @@ export class DebuggerTextParser implements LineParser {
       },
       newIncident: () => ++this.incident,
       emit: (record) => {
-        this.records.push(this.validate ? validateRecord(record) : record);
+        let checked: ParsedRecord;
+        try {
+          checked = this.validate ? validateRecord(record) : record;
+        } catch (error) {
+          // A record that fails its schema is a parser bug: it is never passed on and never crashes the run; its
+          // first line is kept as skipped, with the reason, so the text is not lost.
+          const issue = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues?.[0];
+          const why = issue ? `${issue.path.map(String).join('.')}: ${issue.message}` : (error as Error).message;
+          this.skipped.push({ line: record.line, reason: `the parser built an invalid ${record.type} record here (${why}); please report it`, text: '' });
+          this.takenSkipped++;
+          return;
+        }
+        this.records.push(checked);
         this.counts.records++;
       },
       skip: (line, reason) => {
