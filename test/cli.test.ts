@@ -175,3 +175,11 @@ describe('irpscope catalog', () => {
     expect(readFileSync(catalog, 'utf8')).toBe('{"version": 1, "headers": [');
   });
 });
+
+describe('pipes', () => {
+  it('a reader that stops early ends the run quietly (no EPIPE trace)', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" --help | head -1; "${process.execPath}" "${bin}" decode --file "${join(root, 'samples', 'codes.txt')}" | head -2`], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\n')[0]).toBe('Usage: irpscope [options] [command]');
+  });
+});

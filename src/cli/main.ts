@@ -71,4 +71,12 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`irpscope parse big.txt | head`) closes the pipe: that is not an error, just the end.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 process.exitCode = await run(process.argv.slice(2));
