@@ -8,7 +8,7 @@ import { defaultCatalogPath } from '../locations.js';
 import { UsageError } from './errors.js';
 import { colorWanted, styler, visible } from './terminal.js';
 import { renderDecoding } from './render-decoding.js';
-import { decodeTextBytes } from './input-text.js';
+import { LineSplitter, type SourceLine } from '../text/index.js';
 
 const SORT_KEYS = ['device', 'function', 'method', 'access', 'code'] as const;
 type SortKey = (typeof SORT_KEYS)[number];
@@ -29,14 +29,20 @@ interface Item {
   readonly where: string;
 }
 
+/** The text stage reads the bytes: BOMs, UTF-16 with or without BOM, CRLF/CR, NULs, as for every input. */
+function linesOf(bytes: Uint8Array): SourceLine[] {
+  const splitter = new LineSplitter();
+  return [...splitter.push(bytes), ...splitter.finish()];
+}
+
 /** One value or name per line; `#`, `//` and `;` start comments; blank lines are skipped. */
-export function itemsFromText(text: string, origin: string): Item[] {
+export function itemsFromLines(lines: readonly SourceLine[], origin: string): Item[] {
   const items: Item[] = [];
-  text.split(/\r\n|\r|\n/).forEach((raw, index) => {
-    const content = raw.replace(/(^|\s)(#|\/\/|;).*$/, '').trim();
-    if (content === '') return;
-    for (const token of content.split(/[\s,]+/).filter(Boolean)) items.push({ input: token, where: `${origin}:${index + 1}` });
-  });
+  for (const { line, text } of lines) {
+    const content = text.replace(/(^|\s)(#|\/\/|;).*$/, '').trim();
+    if (content === '') continue;
+    for (const token of content.split(/[\s,]+/).filter(Boolean)) items.push({ input: token, where: `${origin}:${line}` });
+  }
   return items;
 }
 
@@ -116,10 +122,10 @@ export async function runDecode(values: string[], rawOptions: unknown): Promise<
     } catch (error) {
       throw new UsageError(`--file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
     }
-    items.push(...itemsFromText(decodeTextBytes(bytes), file));
+    items.push(...itemsFromLines(linesOf(bytes), file));
   }
   if (values.includes('-') || (items.length === 0 && !process.stdin.isTTY && (options.file ?? []).length === 0)) {
-    items.push(...itemsFromText(decodeTextBytes(await readStdin()), 'stdin'));
+    items.push(...itemsFromLines(linesOf(await readStdin()), 'stdin'));
   }
   if (items.length === 0) throw new UsageError('nothing to decode: give values, --file or stdin (see irpscope decode --help)');
 

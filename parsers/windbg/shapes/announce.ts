@@ -53,35 +53,18 @@ function fresh(line: number, via: Bugcheck['via'], code: number | null): Announc
   return { line, via, code, args: [null, null, null, null], probablyCausedBy: null, details: {} };
 }
 
-/** `*** Fatal System Error` and its argument line. */
-class FatalSystemErrorBlock implements Block {
+/**
+ * An announcement whose arguments follow on one line of their own: `*** Fatal System Error` + `(0x...,0x...)`,
+ * or `.bugcheck`'s `Bugcheck code` + `Arguments ...`. The pattern says which argument line belongs to it.
+ */
+class ArgumentLineBlock implements Block {
   private argsRead = false;
 
-  constructor(private readonly context: BlockContext, private readonly bugcheck: Announcement) {}
+  constructor(private readonly context: BlockContext, private readonly bugcheck: Announcement, private readonly argumentLine: RegExp) {}
 
   push(line: SourceLine): PushVerdict {
     if (this.argsRead) return 'leave';
-    const m = FATAL_ARGS.exec(line.text);
-    if (!m) return 'leave';
-    this.bugcheck.args = readArgs(m[1]!);
-    this.argsRead = true;
-    return 'take';
-  }
-
-  close(): void {
-    announce(this.context, this.bugcheck);
-  }
-}
-
-/** `.bugcheck`: the code line and its Arguments line. */
-class DotBugcheckBlock implements Block {
-  private argsRead = false;
-
-  constructor(private readonly context: BlockContext, private readonly bugcheck: Announcement) {}
-
-  push(line: SourceLine): PushVerdict {
-    if (this.argsRead) return 'leave';
-    const m = DOT_ARGUMENTS.exec(line.text);
+    const m = this.argumentLine.exec(line.text);
     if (!m) return 'leave';
     this.bugcheck.args = readArgs(m[1]!);
     this.argsRead = true;
@@ -158,7 +141,7 @@ export const announceShape: Shape = {
     let m: RegExpExecArray | null;
     switch (c) {
       case 0x2a: // *
-        if ((m = FATAL.exec(text))) return new FatalSystemErrorBlock(context, fresh(line.line, 'fatal-system-error', parseInt(m[1]!, 16)));
+        if ((m = FATAL.exec(text))) return new ArgumentLineBlock(context, fresh(line.line, 'fatal-system-error', parseInt(m[1]!, 16)), FATAL_ARGS);
         break;
       case 0x44: // D
         if ((m = DRIVER_VERIFIER.exec(text))) {
@@ -170,7 +153,7 @@ export const announceShape: Shape = {
         }
         break;
       case 0x42: // B
-        if ((m = DOT_BUGCHECK.exec(text))) return new DotBugcheckBlock(context, fresh(line.line, 'dot-bugcheck', parseInt(m[1]!, 16)));
+        if ((m = DOT_BUGCHECK.exec(text))) return new ArgumentLineBlock(context, fresh(line.line, 'dot-bugcheck', parseInt(m[1]!, 16)), DOT_ARGUMENTS);
         if ((m = BUGCHECK_SUMMARY.exec(text))) {
           const bugcheck = fresh(line.line, 'summary', parseInt(m[1]!, 16));
           bugcheck.args = readArgs(m[2]!);
