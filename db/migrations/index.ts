@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import { firstSchema } from './001-first-schema.js';
 import { searchIndex } from './002-search-index.js';
+import { signaturesAndVersions } from './003-signatures-and-versions.js';
 
 export interface Migration {
   readonly version: number;
@@ -14,6 +15,6 @@ export interface Migration {
   readonly after?: (db: Database.Database) => void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [firstSchema, searchIndex];
+export const MIGRATIONS: readonly Migration[] = [firstSchema, searchIndex, signaturesAndVersions];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
