@@ -58,6 +58,8 @@ describe('openStore', () => {
     // Version 1 has no search index: write the rows as a version-1 irpscope did (no search_index inserts).
     const crash = crashRecords();
     old.db.exec('CREATE TEMP TABLE search_index (body, kind, source_id, line, ref_id)');
+    // Nor driver_versions (migration 3): today's writer fills it, so it gets a throw-away table here too.
+    old.db.exec('CREATE TEMP TABLE driver_versions (id INTEGER PRIMARY KEY, source_id, line, incident_id, driver, driver_key, version, via)');
     await ingestSource(old, identityOf('/tickets/crash.txt', crash), 'crash.txt', producerOf(crash, 'windbg', [{ line: 70, reason: 'not a recognised debugger line', text: 'stray words' }]));
     old.close();
 
