@@ -205,10 +205,36 @@ describe('compare', () => {
     expect([earlier.a.incidents, earlier.a.ioctlFailures]).toEqual([1, 1]);
   });
 
+  it('--before/--after without --driver: every incident and failure; a crash without a session time is counted as unplaced', () => {
+    const db = ingested();
+    // corpus/windbg/btrfs-65.txt (https://github.com/maharmstone/btrfs/issues/65): a 0x139 crash that prints no session time.
+    expect(irpscope(['ingest', join(root, 'test', 'fixtures', 'windbg', 'btrfs-65.txt'), '--db', db]).code).toBe(0);
+    const r = irpscope(['compare', '--before', '2019-09-15', '--after', '2019-09-15', '--db', db, '--json']);
+    expect(r.code).toBe(0);
+    const c = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect([c.driver, c.mode, c.unplacedIncidents, c.unplacedIoctlFailures]).toEqual([null, 'time', 1, 0]);
+    expect([c.a, c.b]).toEqual([
+      { label: 'before 2019-09-15', incidents: 2, unsignedIncidents: 2, ioctlFailures: 3, sources: 2 },
+      { label: 'after 2019-09-15', incidents: 2, unsignedIncidents: 2, ioctlFailures: 2, sources: 2 },
+    ]);
+    const human = irpscope(['compare', '--before', '2019-09-15', '--after', '2019-09-15', '--db', db]).stdout.split('\n').slice(0, 4);
+    expect(human).toEqual([
+      'compare everything, by time',
+      '  A before 2019-09-15: 2 incidents (2 without a signature), 3 IOCTL failures, from 2 sources',
+      '  B after 2019-09-15: 2 incidents (2 without a signature), 2 IOCTL failures, from 2 sources',
+      '  not placed: 1 incident(s) and 0 IOCTL failure(s) without a time',
+    ]);
+  });
+
   it('the query: an incident with IMAGE_VERSION for the driver follows it, and incidents.driver_version alone is enough', () => {
     const path = ingested();
     const store = openStore(path);
     try {
+      // The crash's own IMAGE_VERSION wins over an lmvm of the same driver printed in its ticket.
+      store.db.prepare(`INSERT INTO driver_versions (source_id, line, incident_id, driver, driver_key, version, via) VALUES (2, 80, 2, 'winfsp-x64.sys', 'winfsp-x64', ?, 'lmvm')`).run(B);
+      const own = compareBuilds(store.db, { driverKey: 'winfsp-x64', a: { build: A }, b: { build: B } });
+      expect([own.a.incidents, own.b.incidents]).toEqual([2, 2]);
+      store.db.prepare("DELETE FROM driver_versions WHERE line = 80").run();
       // A store whose driver_versions rows are gone (ingested before they existed) still places a2 by its IMAGE_VERSION.
       store.db.prepare("DELETE FROM driver_versions WHERE via = 'image_version'").run();
       const c = compareBuilds(store.db, { driverKey: 'winfsp-x64', a: { build: A }, b: { build: B } });

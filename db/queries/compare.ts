@@ -207,8 +207,10 @@ export function compareBuilds(db: Connection, q: CompareQuery): Comparison {
       const { byIncident, imageIncidents } = versionsByIncident(db, key);
       scope = new Set([...byIncident.keys(), ...imageIncidents]);
     }
-    const incidents = (db.prepare('SELECT id, time_ticks FROM incidents ORDER BY id').all() as { id: bigint; time_ticks: bigint | null }[])
-      .filter((i) => scope === null || scope.has(num(i.id)));
+    // Only rows on a side (or without a time, to count them) leave SQLite; the driver scope is applied here.
+    const inScope = (incident: bigint | null): boolean => scope === null || (incident !== null && scope.has(num(incident)));
+    const incidents = (db.prepare('SELECT id, time_ticks FROM incidents WHERE time_ticks IS NULL OR time_ticks < ? OR time_ticks >= ? ORDER BY id')
+      .all(before, from) as { id: bigint; time_ticks: bigint | null }[]).filter((i) => inScope(i.id));
     const a: number[] = [];
     const b: number[] = [];
     for (const i of incidents) {
@@ -217,8 +219,10 @@ export function compareBuilds(db: Connection, q: CompareQuery): Comparison {
       if (i.time_ticks !== null && i.time_ticks >= from) b.push(num(i.id));
     }
     sides = [{ incidents: a, sources: [] }, { incidents: b, sources: [] }];
-    const all = (db.prepare('SELECT id, source_id, incident_id, irp, code, status, time_ticks, driver_key FROM ioctl_occurrences WHERE failed = 1').all() as Occurrence[])
-      .filter((o) => scope === null || o.driver_key === key || (o.incident_id !== null && scope.has(num(o.incident_id))));
+    const all = (db.prepare(`SELECT id, source_id, incident_id, irp, code, status, time_ticks, driver_key FROM ioctl_occurrences
+      WHERE failed = 1 AND (time_ticks IS NULL OR time_ticks < ? OR time_ticks >= ?) AND (? IS NULL OR driver_key = ? OR incident_id IS NOT NULL)`)
+      .all(before, from, key, key) as Occurrence[])
+      .filter((o) => scope === null || o.driver_key === key || inScope(o.incident_id));
     failures = [[], []];
     for (const o of all) {
       if (o.time_ticks === null) unplacedIoctlFailures++;
