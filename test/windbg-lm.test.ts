@@ -139,3 +139,23 @@ describe('property: the lm parser never throws and accounts for every line', () 
     ), { numRuns: 200, seed: 7 });
   });
 });
+
+describe('parse (human): one line per module entry', () => {
+  it('image, file version (or why none), module, symbols and timestamp, at the module line', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, ['dist/src/cli/main.js', 'parse', `${FIXTURES}/lm-vm-kernel.txt`], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe([
+      `== ${FIXTURES}/lm-vm-kernel.txt  windbg, utf-8, 58 lines`,
+      '',
+      '-- context',
+      'module ntkrnlmp.exe 10.0.19041.1288 (nt, pdb symbols, timestamp 0x9B1A1B9D)  line 4',
+      'module winfsp-x64.sys no file version (winfsp_x64, export symbols, timestamp 0x5D726B31)  line 29',
+      'module mydrv.sys no file version (mydrv, deferred, timestamp 0xFFFFFFFE)  line 39',
+      'module dump_storport.sys unloaded (dump_storport.sys, timestamp 0x00000000)  line 50',
+      'module dump_dumpfve.sys unloaded (dump_dumpfve.sys, timestamp 0x00000000)  line 54',
+      '',
+      '',
+    ].join('\n'));
+  });
+});
