@@ -64,14 +64,14 @@ describe('driver_versions at ingest', () => {
   it('one row per printed version: lmvm at the module line, IMAGE_VERSION at the incident, each linked to its crash', () => {
     const db = ingested();
     expect(rows(db, 'SELECT source_id, line, incident_id, driver, driver_key, version, via FROM driver_versions ORDER BY id')).toEqual([
-      [1, 61, 1, 'winfsp-x64.sys', 'winfsp-x64', A, 'lmvm'],
+      [1, 63, 1, 'winfsp-x64.sys', 'winfsp-x64', A, 'lmvm'],
       [2, 2, 2, 'winfsp-x64.sys', 'winfsp-x64', A, 'image_version'],
       [3, 53, 3, 'winfsp-x64.sys', 'winfsp-x64', B, 'lmvm'],
-      [4, 61, 4, 'winfsp-x64.sys', 'winfsp-x64', B, 'lmvm'],
+      [4, 2, 4, 'winfsp-x64.sys', 'winfsp-x64', B, 'image_version'],
     ]);
     // The lm entry itself is kept whole, as parse --json prints it.
     expect(rows(db, "SELECT source_id, line, json_extract(record, '$.module'), json_extract(record, '$.fileVersion') FROM events WHERE type = 'moduleVersion' ORDER BY id")).toEqual([
-      [1, 61, 'winfsp_x64', A], [3, 53, 'winfsp_x64', B], [4, 61, 'winfsp_x64', B],
+      [1, 63, 'winfsp_x64', A], [3, 53, 'winfsp_x64', B],
     ]);
   });
 
@@ -116,7 +116,7 @@ describe('compare', () => {
       driver: 'winfsp-x64',
       mode: 'build',
       a: { label: A, incidents: 2, unsignedIncidents: 0, ioctlFailures: 3, sources: 2 },
-      b: { label: B, incidents: 2, unsignedIncidents: 0, ioctlFailures: 2, sources: 2 },
+      b: { label: B, incidents: 2, unsignedIncidents: 0, ioctlFailures: 3, sources: 2 },
       unplacedIncidents: 0,
       unplacedIoctlFailures: 0,
       signatures: [
@@ -126,7 +126,7 @@ describe('compare', () => {
       ioctlFailures: [
         { code: '0x000900F4', name: 'FSCTL_QUERY_USN_JOURNAL', status: null, statusName: null, a: 0, b: 1, delta: 1, change: 'new' },
         { code: '0x00090240', name: 'FSCTL_REQUEST_OPLOCK', status: null, statusName: null, a: 1, b: 0, delta: -1, change: 'gone' },
-        { code: '0x000900A8', name: 'FSCTL_GET_REPARSE_POINT', status: null, statusName: null, a: 2, b: 1, delta: -1, change: 'less' },
+        { code: '0x000900A8', name: 'FSCTL_GET_REPARSE_POINT', status: null, statusName: null, a: 2, b: 2, delta: 0, change: 'same' },
       ],
     });
   });
@@ -137,7 +137,7 @@ describe('compare', () => {
     const r = irpscope(['compare', '--driver', 'winfsp-x64', '--build', B, '--build', A, '--db', db, '--json']);
     const c = JSON.parse(r.stdout) as { signatures: { signature: string; change: string; delta: number }[]; ioctlFailures: { code: string; change: string; delta: number }[] };
     expect(c.signatures.map((s) => [s.signature, s.change, s.delta])).toEqual([['0x3B', 'gone', -1], ['0xA', 'more', 1]]);
-    expect(c.ioctlFailures.map((s) => [s.code, s.change, s.delta])).toEqual([['0x00090240', 'new', 1], ['0x000900F4', 'gone', -1], ['0x000900A8', 'more', 1]]);
+    expect(c.ioctlFailures.map((s) => [s.code, s.change, s.delta])).toEqual([['0x00090240', 'new', 1], ['0x000900F4', 'gone', -1], ['0x000900A8', 'same', 0]]);
   });
 
   it('an unsigned incident is counted on its side, not dropped', () => {
@@ -160,7 +160,7 @@ describe('compare', () => {
     expect(r.stdout).toBe([
       'compare builds of winfsp-x64',
       '  A 1.4.19049.0: 2 incidents (0 without a signature), 3 IOCTL failures, from 2 sources',
-      '  B 1.5.19251.0: 2 incidents (0 without a signature), 2 IOCTL failures, from 2 sources',
+      '  B 1.5.19251.0: 2 incidents (0 without a signature), 3 IOCTL failures, from 2 sources',
       '',
       'Signatures',
       'change  A  B  delta  signature id  signature',
@@ -171,7 +171,7 @@ describe('compare', () => {
       'change  A  B  delta  IOCTL       name                     status',
       'new     0  1     +1  0x000900F4  FSCTL_QUERY_USN_JOURNAL  in flight at crash',
       'gone    1  0     -1  0x00090240  FSCTL_REQUEST_OPLOCK     in flight at crash',
-      'less    2  1     -1  0x000900A8  FSCTL_GET_REPARSE_POINT  in flight at crash',
+      'same    2  2      0  0x000900A8  FSCTL_GET_REPARSE_POINT  in flight at crash',
       '',
     ].join('\n'));
   });
@@ -186,7 +186,7 @@ describe('compare', () => {
       'signature,less,2,1,-1,aaaaaaaaaaaa,0xA,,,,',
       'ioctl_failure,new,0,1,1,,,0x000900F4,FSCTL_QUERY_USN_JOURNAL,,',
       'ioctl_failure,gone,1,0,-1,,,0x00090240,FSCTL_REQUEST_OPLOCK,,',
-      'ioctl_failure,less,2,1,-1,,,0x000900A8,FSCTL_GET_REPARSE_POINT,,',
+      'ioctl_failure,same,2,2,0,,,0x000900A8,FSCTL_GET_REPARSE_POINT,,',
       '',
     ].join('\n'));
   });
@@ -200,7 +200,7 @@ describe('compare', () => {
     const c = JSON.parse(r.stdout) as Record<string, unknown>;
     expect([c.mode, c.a, c.b]).toEqual(['time',
       { label: 'before 2019-09-02T14:00:00Z', incidents: 2, unsignedIncidents: 0, ioctlFailures: 3, sources: 2 },
-      { label: 'after 2019-10-01', incidents: 2, unsignedIncidents: 0, ioctlFailures: 2, sources: 2 }]);
+      { label: 'after 2019-10-01', incidents: 2, unsignedIncidents: 0, ioctlFailures: 3, sources: 2 }]);
     const earlier = JSON.parse(irpscope(['compare', '--driver', 'winfsp-x64.sys', '--before', '2019-09-02T13:00:00Z', '--after', '2019-10-01', '--db', db, '--json']).stdout) as { a: { incidents: number; ioctlFailures: number } };
     expect([earlier.a.incidents, earlier.a.ioctlFailures]).toEqual([1, 1]);
   });
@@ -215,13 +215,13 @@ describe('compare', () => {
     expect([c.driver, c.mode, c.unplacedIncidents, c.unplacedIoctlFailures]).toEqual([null, 'time', 1, 0]);
     expect([c.a, c.b]).toEqual([
       { label: 'before 2019-09-15', incidents: 2, unsignedIncidents: 2, ioctlFailures: 3, sources: 2 },
-      { label: 'after 2019-09-15', incidents: 2, unsignedIncidents: 2, ioctlFailures: 2, sources: 2 },
+      { label: 'after 2019-09-15', incidents: 2, unsignedIncidents: 2, ioctlFailures: 3, sources: 2 },
     ]);
     const human = irpscope(['compare', '--before', '2019-09-15', '--after', '2019-09-15', '--db', db]).stdout.split('\n').slice(0, 4);
     expect(human).toEqual([
       'compare everything, by time',
       '  A before 2019-09-15: 2 incidents (2 without a signature), 3 IOCTL failures, from 2 sources',
-      '  B after 2019-09-15: 2 incidents (2 without a signature), 2 IOCTL failures, from 2 sources',
+      '  B after 2019-09-15: 2 incidents (2 without a signature), 3 IOCTL failures, from 2 sources',
       '  not placed: 1 incident(s) and 0 IOCTL failure(s) without a time',
     ]);
   });
@@ -239,7 +239,7 @@ describe('compare', () => {
       store.db.prepare("DELETE FROM driver_versions WHERE via = 'image_version'").run();
       const c = compareBuilds(store.db, { driverKey: 'winfsp-x64', a: { build: A }, b: { build: B } });
       expect([c.a.incidents, c.b.incidents, c.unplacedIncidents]).toEqual([2, 2, 0]);
-      expect(driverVersionsOf(store.db, 'winfsp-x64')).toEqual([{ version: A, via: ['lmvm'], sources: 1 }, { version: B, via: ['lmvm'], sources: 2 }]);
+      expect(driverVersionsOf(store.db, 'winfsp-x64')).toEqual([{ version: A, via: ['lmvm'], sources: 1 }, { version: B, via: ['lmvm'], sources: 1 }]);
       // With no version at all for a2, it is an incident of the driver that no build claims.
       store.db.prepare('UPDATE incidents SET driver_version = NULL WHERE id = 2').run();
       const d = compareBuilds(store.db, { driverKey: 'winfsp-x64', a: { build: A }, b: { build: B } });
@@ -254,7 +254,7 @@ describe('compare', () => {
     const unknown = irpscope(['compare', '--driver', 'winfsp-x64.sys', '--build', A, '--build', '9.9.9.9', '--db', db]);
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toBe('');
-    expect(unknown.stderr).toBe(`irpscope: --build 9.9.9.9: no text in the store printed this version of winfsp-x64; versions stored for winfsp-x64: ${A} (image_version, lmvm; 2 sources), ${B} (lmvm; 2 sources)\n`);
+    expect(unknown.stderr).toBe(`irpscope: --build 9.9.9.9: no text in the store printed this version of winfsp-x64; versions stored for winfsp-x64: ${A} (image_version, lmvm; 2 sources), ${B} (image_version, lmvm; 2 sources)\n`);
     const noDriver = irpscope(['compare', '--driver', 'otherdrv.sys', '--build', '1', '--build', '2', '--db', db]);
     expect([noDriver.code, noDriver.stderr]).toEqual([2, "irpscope: --build 1: no text in the store printed this version of otherdrv; no version of otherdrv is stored at all (versions come from IMAGE_VERSION, lmvm and Procmon's Version column)\n"]);
     expect(irpscope(['compare', '--driver', 'winfsp-x64.sys', '--build', A, '--db', db]).stderr).toBe('irpscope: give exactly two --build versions (A and B), got 1; or --before DATE --after DATE\n');
