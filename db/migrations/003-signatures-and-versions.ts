@@ -10,6 +10,7 @@
  * version of a driver for an incident or an IOCTL occurrence is the one its source printed for that driver.
  */
 import type { Migration } from './index.js';
+import { signUnsigned } from '../signatures.js';
 
 export const signaturesAndVersions: Migration = {
   version: 3,
@@ -56,4 +57,9 @@ CREATE TABLE driver_versions (
 CREATE INDEX driver_versions_by_driver ON driver_versions (driver_key, version);
 CREATE INDEX driver_versions_by_source ON driver_versions (source_id, driver_key);
 `,
+  // A database from before this schema already holds incidents: they are signed with the built-in rules, so
+  // `buckets` covers the whole history from the first run.
+  after: (db) => {
+    signUnsigned(db);
+  },
 };
