@@ -161,8 +161,16 @@ export function explainSignature(db: Connection, signatureOrId: string): Signatu
   });
   const first = JSON.parse(rows[0]!.explanation as string) as SignatureExplanation;
   const shared: SharedPart[] = first.parts.filter((p) => p.value !== null || p.part === 'frames').map((p) => {
-    const whys = new Set(rows.map((r) => (JSON.parse(r.explanation as string) as SignatureExplanation).parts.find((q) => q.part === p.part)?.why ?? ''));
-    return { part: p.part, value: p.value ?? NO_FRAME, why: whys.size === 1 ? p.why : `every incident has ${p.value} (${whys.size} different paths to it; see each incident's explanation)` };
+    const whys = new Map<string, number[]>();
+    for (const r of rows) {
+      const why = (JSON.parse(r.explanation as string) as SignatureExplanation).parts.find((q) => q.part === p.part)?.why ?? '';
+      whys.set(why, [...(whys.get(why) ?? []), num(r.incident_id)]);
+    }
+    const value = p.value ?? NO_FRAME;
+    // The same part reached different ways (the IRP printed at another line, SYMBOL_NAME for one and the stack for
+    // another): each way is listed with its incidents.
+    const why = whys.size === 1 ? p.why : `every incident has ${value}: ${[...whys].map(([w, ids]) => `${w} (incident${ids.length === 1 ? '' : 's'} ${ids.join(', ')})`).join('; ')}`;
+    return { part: p.part, value, why };
   });
   const forms = new Map<string, number[]>();
   for (const m of members) {

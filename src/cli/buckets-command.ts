@@ -40,7 +40,7 @@ export function renderIncidentExplanation(style: Styler, e: IncidentExplanation,
   const out: string[] = [];
   out.push(`${style.bold('incident')}   ${e.incident}  ${visible(e.source)}:${e.line}${e.time ? `  ${e.time}` : ''}`);
   out.push(`${style.bold('signature')}  ${visible(e.signature)}`);
-  out.push(`${style.bold('id')}         ${e.signatureId}  (rules ${visible(e.ruleVersion)}, ${e.bucketSize} incident${e.bucketSize === 1 ? '' : 's'} share it)`);
+  out.push(`${style.bold('id')}         ${e.signatureId}  (rules ${visible(e.ruleVersion)}, ${e.bucketSize === 1 ? 'no other incident has it' : `${e.bucketSize} incidents share it`})`);
   out.push('', style.bold('parts'));
   const width = Math.max(...e.explanation.parts.map((p) => p.part.length));
   for (const p of e.explanation.parts) out.push(`  ${p.part.padEnd(width)}  ${visible(p.value ?? '-')}  ${style.dim(visible(p.why))}`);
