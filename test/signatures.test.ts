@@ -312,3 +312,23 @@ describe('the ingest hook', () => {
     store.close();
   });
 });
+
+describe('machine names', () => {
+  it('a "Machine Name:" with a value is a session fact; buckets count distinct machines, null when none printed one', async () => {
+    const { parseText } = await import('../parsers/pipeline.js');
+    const sample = readFileSync(join(root, 'samples', 'correlated', 'crash-mydrv.txt'), 'utf8');
+    const named = (machine: string, day: string): string => {
+      const file = join(tempDir(), `${machine}.txt`);
+      writeFileSync(file, sample.replace('Machine Name:\n', `Machine Name: ${machine}\n`).replace('Thu Aug  4', day));
+      return file;
+    };
+    const parsed = await parseText(sample.replace('Machine Name:\n', 'Machine Name: LAB-07\n'), undefined, 'crash.txt');
+    expect(parsed.records.filter((r) => r.type === 'session' && (r as { key: string }).key === 'machine-name')).toEqual([{ type: 'session', line: 13, key: 'machine-name', value: 'LAB-07' }]);
+    const store = await storeWith([named('LAB-07', 'Fri Aug  5'), named('LAB-09', 'Sat Aug  6'), named('LAB-07', 'Sun Aug  7')]);
+    expect(selectBuckets(store.db).map((b) => [b.incidents, b.machines])).toEqual([[3, 2]]);
+    store.close();
+    const unnamed = await storeWith([join(root, 'samples', 'correlated', 'crash-mydrv.txt')]);
+    expect(selectBuckets(unnamed.db).map((b) => [b.incidents, b.machines])).toEqual([[1, null]]);
+    unnamed.close();
+  });
+});

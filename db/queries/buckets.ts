@@ -26,8 +26,8 @@ export interface Bucket {
   /** Distinct OS builds (incidents.os_build) among the incidents that print one. */
   readonly builds: number;
   /**
-   * Distinct machines: always null for now. WinDbg prints "Machine Name:" in the session header, but the parser
-   * keeps it as noise (parsers/windbg/noise.ts), so the store does not know machines yet.
+   * Distinct machines, from the `Machine Name:` the session header of each incident's source printed; null when
+   * none of the bucket's incidents has one (minidumps print the line empty), never a guess.
    */
   readonly machines: number | null;
   /** The newest incident: latest time, else the last one stored. */
@@ -38,6 +38,11 @@ export interface Bucket {
   readonly ruleVersions: readonly string[];
 }
 
+/** The machine name the incident's source printed: the last one before the incident, else the first after. */
+const MACHINE_OF_INCIDENT = `coalesce(
+  (SELECT json_extract(e.record, '$.value') FROM events e WHERE e.source_id = i.source_id AND e.type = 'session' AND e.name = 'machine-name' AND e.line <= i.line ORDER BY e.line DESC LIMIT 1),
+  (SELECT json_extract(e.record, '$.value') FROM events e WHERE e.source_id = i.source_id AND e.type = 'session' AND e.name = 'machine-name' ORDER BY e.line LIMIT 1))`;
+
 /** Buckets, largest first (then most recently seen, then signature id). */
 export function selectBuckets(db: Connection, q: BucketQuery = {}): Bucket[] {
   const where: string[] = [];
@@ -47,11 +52,11 @@ export function selectBuckets(db: Connection, q: BucketQuery = {}): Bucket[] {
   }
   const rows = db.prepare(`
     WITH picked AS (
-      SELECT s.signature_id, s.signature, s.rule_version, s.parts, i.id, i.time_ticks, i.os_build
+      SELECT s.signature_id, s.signature, s.rule_version, s.parts, i.id, i.time_ticks, i.os_build, ${MACHINE_OF_INCIDENT} AS machine
       FROM incident_signatures s JOIN incidents i ON i.id = s.incident_id
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''})
     SELECT signature_id, min(signature) AS signature, count(*) AS incidents, min(time_ticks) AS first_ticks, max(time_ticks) AS last_ticks,
-      count(DISTINCT os_build) AS builds, group_concat(DISTINCT rule_version) AS versions,
+      count(DISTINCT os_build) AS builds, count(DISTINCT machine) AS machines, group_concat(DISTINCT rule_version) AS versions,
       json_extract(min(parts), '$.module') AS module,
       (SELECT p.id FROM picked p WHERE p.signature_id = picked.signature_id ORDER BY p.time_ticks IS NULL, p.time_ticks DESC, p.id DESC LIMIT 1) AS newest
     FROM picked GROUP BY signature_id
@@ -64,7 +69,7 @@ export function selectBuckets(db: Connection, q: BucketQuery = {}): Bucket[] {
     firstSeen: r.first_ticks === null ? null : isoFromTicks(BigInt(r.first_ticks as bigint)),
     lastSeen: r.last_ticks === null ? null : isoFromTicks(BigInt(r.last_ticks as bigint)),
     builds: num(r.builds),
-    machines: null,
+    machines: num(r.machines) === 0 ? null : num(r.machines),
     newestIncident: num(r.newest),
     module: r.module as string | null,
     ruleVersions: (r.versions as string).split(',').sort(),

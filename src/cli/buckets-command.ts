@@ -22,7 +22,7 @@ export const BUCKET_COLUMNS: Column<Bucket>[] = [
   { key: 'machines', title: 'machines', value: (r) => r.machines, numeric: true },
   { key: 'newest_incident', title: 'newest', value: (r) => r.newestIncident, numeric: true },
   { key: 'rule_versions', title: 'rules', value: (r) => r.ruleVersions.join(' ') },
-  { key: 'signature', title: 'signature', value: (r) => r.signature },
+  { key: 'signature', title: 'signature', value: (r) => r.signature, whole: true },
 ];
 
 /** The rule set a command works with: built-in rules plus --rules DIR (or $IRPSCOPE_RULES). Bad rules are exit 2. */
@@ -45,12 +45,17 @@ export function renderIncidentExplanation(style: Styler, e: IncidentExplanation,
   const width = Math.max(...e.explanation.parts.map((p) => p.part.length));
   for (const p of e.explanation.parts) out.push(`  ${p.part.padEnd(width)}  ${visible(p.value ?? '-')}  ${style.dim(visible(p.why))}`);
   out.push('', style.bold('frames, top of the stack first'));
-  const printedWidth = Math.min(60, Math.max(0, ...e.explanation.frames.map((f) => visible(f.printed).length)));
-  for (const f of e.explanation.frames) {
+  const walked = e.explanation.frames.filter((f) => f.outcome !== 'not-walked');
+  const printedWidth = Math.min(60, Math.max(0, ...walked.map((f) => visible(f.printed).length)));
+  const below = e.explanation.frames.filter((f) => f.outcome === 'not-walked');
+  for (const f of walked) {
     const where = f.line === null ? 'analysis' : `line ${f.line}`;
     const rule = f.rule ? `${f.rule} (${visible(f.pattern ?? '')})` : '';
     const into = f.text ? `-> ${visible(f.text)}  ` : '';
     out.push(`  ${where.padEnd(10)} ${f.outcome.padEnd(10)} ${visible(f.printed).padEnd(printedWidth)}  ${into}${style.dim(`${rule}${rule ? ': ' : ''}${visible(f.reason)}`)}`);
+  }
+  if (below.length > 0) {
+    out.push(`  ${style.dim(`${below.length} frame${below.length === 1 ? '' : 's'} below the one that ended the walk, not walked (lines ${below[0]!.line}-${below[below.length - 1]!.line}; --json lists them)`)}`);
   }
   if (e.explanation.frames.length === 0) out.push(`  ${style.dim('(no stack and no faulting symbol in the text)')}`);
   if (current && !current.same) {
@@ -88,7 +93,8 @@ export function registerBuckets(program: Command): void {
     .command('buckets')
     .summary('crashes grouped by signature: counts, first and last seen, builds, newest incident; --explain one')
     .description(`Incidents grouped by their signature (docs/signatures.md), largest first: how many, first and last seen,
-distinct OS builds, and the newest incident. Machines are not known to the store yet (always "-" / null).
+distinct OS builds and machines (from "Machine Name:"; "-" / null when no incident printed one), and the
+newest incident.
 --explain takes an incident id, a signature id or a signature's text and shows how it was built, frame by frame.`)
     .option('--since <when>', 'only incidents at or after a date (2024-05-01), a UTC time, or a span back from now (36h, 7d, 2w)')
     .option('--module <module>', 'only buckets in this module (mydrv, mydrv.sys)')
