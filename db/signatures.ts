@@ -36,62 +36,85 @@ const VIA_ORDER = `CASE via WHEN 'bugcheck-argument' THEN 0 WHEN 'irp-stack-loca
 
 const num = (v: unknown): number => Number(v as bigint | number);
 
-/** The request a crash carries: the IRP its arguments name, else the IOCTL that was in flight in its text. */
-function requestOf(db: Connection, incident: Record<string, unknown>): SignatureRequest | null {
-  const source = incident.source_id;
-  if (incident.irp !== null) {
-    const irp = db.prepare('SELECT line, major_function, ioctl FROM irps WHERE source_id = ? AND address = ? ORDER BY line LIMIT 1').get(source, incident.irp) as Record<string, unknown> | undefined;
-    const occurrence = db.prepare(`SELECT line, major_function, code FROM ioctl_occurrences WHERE source_id = ? AND irp = ? ORDER BY ${VIA_ORDER}, line LIMIT 1`)
-      .get(source, incident.irp) as Record<string, unknown> | undefined;
-    if (irp || occurrence) {
+/** Reads incidents' facts through statements prepared once (resignature reads every incident of the store). */
+export class IncidentFactsReader {
+  private readonly incident;
+  private readonly irp;
+  private readonly irpOccurrence;
+  private readonly inFlight;
+  private readonly frames;
+
+  constructor(db: Connection) {
+    this.incident = db.prepare('SELECT * FROM incidents WHERE id = ?');
+    // `+source_id`: without the unary plus SQLite walks the source's IRPs in line order (irps_by_source) instead of
+    // looking the address up (irps_by_address); measured 0.23 ms against 0.01 ms per incident on a 2 000-crash log.
+    this.irp = db.prepare('SELECT line, major_function, ioctl FROM irps WHERE address = ? AND +source_id = ? ORDER BY line LIMIT 1');
+    // By IRP through the partial index on untimed occurrences: an IOCTL printed in a crash's text (!irp, a bugcheck
+    // argument) has no time of its own.
+    this.irpOccurrence = db.prepare(`SELECT line, major_function, code FROM ioctl_occurrences WHERE irp = ? AND time_from IS NOT 'source' AND +source_id = ?
+      ORDER BY ${VIA_ORDER}, line LIMIT 1`);
+    this.inFlight = db.prepare(`SELECT line, major_function, code, via FROM ioctl_occurrences WHERE incident_id = ? AND source_id = ? AND status IS NULL
+      ORDER BY ${VIA_ORDER}, line LIMIT 1`);
+    this.frames = db.prepare('SELECT line, symbol, module, function, inline FROM frames WHERE incident_id = ? AND source_id = ? ORDER BY (incident_no IS NOT ?), line');
+  }
+
+  /** The request a crash carries: the IRP its arguments name, else the IOCTL that was in flight in its text. */
+  private requestOf(incident: Record<string, unknown>): SignatureRequest | null {
+    const source = incident.source_id;
+    if (incident.irp !== null) {
+      const irp = this.irp.get(incident.irp, source) as Record<string, unknown> | undefined;
+      const occurrence = irp?.ioctl != null && irp.major_function !== null ? undefined : this.irpOccurrence.get(incident.irp, source) as Record<string, unknown> | undefined;
       const major = (irp?.major_function ?? occurrence?.major_function ?? null) as string | null;
       const ioctl = irp?.ioctl ?? occurrence?.code ?? null;
       if (major !== null || ioctl !== null) {
         return { major, ioctl: ioctl === null ? null : num(ioctl), from: `the IRP the bugcheck names (${incident.irp as string}), printed at line ${num(irp?.line ?? occurrence!.line)}` };
       }
     }
+    const inFlight = this.inFlight.get(incident.id, source) as Record<string, unknown> | undefined;
+    if (inFlight) {
+      return { major: inFlight.major_function as string | null, ioctl: num(inFlight.code), from: `the IOCTL in flight in the crash's text (${inFlight.via as string}, line ${num(inFlight.line)})` };
+    }
+    return null;
   }
-  const inFlight = db.prepare(`SELECT line, major_function, code, via FROM ioctl_occurrences WHERE source_id = ? AND incident_id = ? AND status IS NULL ORDER BY ${VIA_ORDER}, line LIMIT 1`)
-    .get(source, incident.id) as Record<string, unknown> | undefined;
-  if (inFlight) {
-    return { major: inFlight.major_function as string | null, ioctl: num(inFlight.code), from: `the IOCTL in flight in the crash's text (${inFlight.via as string}, line ${num(inFlight.line)})` };
-  }
-  return null;
-}
 
-/** The crash stack: the incident's frames from its own source, the first contiguous block of lines. */
-function stackOf(db: Connection, incident: Record<string, unknown>): SignatureFrame[] {
-  const rows = db.prepare(`SELECT line, symbol, module, function, inline FROM frames WHERE source_id = ? AND incident_id = ? ORDER BY (incident_no IS NOT ?) , line`)
-    .all(incident.source_id, incident.id, incident.incident_no) as Record<string, unknown>[];
-  const frames: SignatureFrame[] = [];
-  for (const r of rows) {
-    const line = num(r.line);
-    // A second stack printed for the same crash (a `k` after !analyze) starts after a gap: the first one is the
-    // crash stack.
-    if (frames.length > 0 && line !== frames[frames.length - 1]!.line + 1) break;
-    frames.push({ line, symbol: r.symbol as string, module: r.module as string | null, function: r.function as string | null, inline: num(r.inline) === 1 });
+  /** The crash stack: the incident's frames from its own source, the first contiguous block of lines. */
+  private stackOf(incident: Record<string, unknown>): SignatureFrame[] {
+    const rows = this.frames.all(incident.id, incident.source_id, incident.incident_no) as Record<string, unknown>[];
+    const frames: SignatureFrame[] = [];
+    for (const r of rows) {
+      const line = num(r.line);
+      // A second stack printed for the same crash (a `k` after !analyze) starts after a gap: the first one is the
+      // crash stack.
+      if (frames.length > 0 && line !== frames[frames.length - 1]!.line + 1) break;
+      frames.push({ line, symbol: r.symbol as string, module: r.module as string | null, function: r.function as string | null, inline: num(r.inline) === 1 });
+    }
+    return frames;
   }
-  return frames;
+
+  /** One incident's facts, or null when there is no such incident. */
+  read(incidentId: number): IncidentFacts | null {
+    const incident = this.incident.get(incidentId) as Record<string, unknown> | undefined;
+    if (!incident) return null;
+    return {
+      code: incident.bugcheck_code === null ? null : num(incident.bugcheck_code),
+      args: [incident.arg1, incident.arg2, incident.arg3, incident.arg4] as (string | null)[],
+      symbol: incident.symbol as string | null,
+      module: incident.module as string | null,
+      image: incident.image as string | null,
+      probablyCausedBy: incident.probably_caused_by as string | null,
+      frames: this.stackOf(incident),
+      request: this.requestOf(incident),
+    };
+  }
 }
 
 /** One incident's facts, read from the store. */
 export function incidentFacts(db: Connection, incidentId: number): IncidentFacts | null {
-  const incident = db.prepare('SELECT * FROM incidents WHERE id = ?').get(incidentId) as Record<string, unknown> | undefined;
-  if (!incident) return null;
-  return {
-    code: incident.bugcheck_code === null ? null : num(incident.bugcheck_code),
-    args: [incident.arg1, incident.arg2, incident.arg3, incident.arg4] as (string | null)[],
-    symbol: incident.symbol as string | null,
-    module: incident.module as string | null,
-    image: incident.image as string | null,
-    probablyCausedBy: incident.probably_caused_by as string | null,
-    frames: stackOf(db, incident),
-    request: requestOf(db, incident),
-  };
+  return new IncidentFactsReader(db).read(incidentId);
 }
 
-export function signIncident(db: Connection, incidentId: number, ruleSet: RuleSet): Signature | null {
-  const facts = incidentFacts(db, incidentId);
+export function signIncident(db: Connection, incidentId: number, ruleSet: RuleSet, reader = new IncidentFactsReader(db)): Signature | null {
+  const facts = reader.read(incidentId);
   return facts === null ? null : buildSignature(facts, ruleSet);
 }
 
@@ -114,7 +137,8 @@ export function signSource(db: Connection, sourceId: number, ruleSet: RuleSet = 
   const now = new Date().toISOString();
   recordRuleSet(db, ruleSet, now);
   const write = writer(db);
-  for (const id of ids) write(id, signIncident(db, id, ruleSet)!, now);
+  const reader = new IncidentFactsReader(db);
+  for (const id of ids) write(id, signIncident(db, id, ruleSet, reader)!, now);
   return ids.length;
 }
 
@@ -125,7 +149,8 @@ export function signUnsigned(db: Connection, ruleSet: RuleSet = builtinRuleSet()
   const now = new Date().toISOString();
   recordRuleSet(db, ruleSet, now);
   const write = writer(db);
-  for (const id of ids) write(id, signIncident(db, id, ruleSet)!, now);
+  const reader = new IncidentFactsReader(db);
+  for (const id of ids) write(id, signIncident(db, id, ruleSet, reader)!, now);
   return ids.length;
 }
 
@@ -172,13 +197,14 @@ export function resignature(db: Connection, ruleSet: RuleSet, dryRun: boolean): 
     const ids = (db.prepare('SELECT id FROM incidents ORDER BY id').all() as { id: bigint }[]).map((r) => num(r.id));
     if (!dryRun) recordRuleSet(db, ruleSet);
     const write = dryRun ? null : writer(db);
+    const reader = new IncidentFactsReader(db);
     const now = new Date().toISOString();
     const moved: MovedIncident[] = [];
     const after = new Map<number, string>();
     let relabelled = 0;
     let unchanged = 0;
     for (const id of ids) {
-      const s = signIncident(db, id, ruleSet)!;
+      const s = signIncident(db, id, ruleSet, reader)!;
       after.set(id, s.signatureId);
       const before = stored.get(id) ?? null;
       if (before === null || before.signature !== s.signature) moved.push({ incident: id, before, after: { signature: s.signature, signatureId: s.signatureId } });
