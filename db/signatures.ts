@@ -102,6 +102,7 @@ export class IncidentFactsReader {
       module: incident.module as string | null,
       image: incident.image as string | null,
       probablyCausedBy: incident.probably_caused_by as string | null,
+      failureBucket: incident.failure_bucket as string | null,
       frames: this.stackOf(incident),
       request: this.requestOf(incident),
     };

@@ -70,6 +70,8 @@ describe('golden signatures of real incidents', () => {
     expect(by['test/fixtures/windbg/systeminformer-275.txt#1']).toBe('0xC4/0xF6 | no faulting frame');
     expect(by['samples/verifier/windows-driver-samples-205.txt#1']).toBe('0xC4/0x62 | echosrv');
     expect(by['samples/windbg/kvm-guest-drivers-windows-27.txt#1']).toBe('0x9F/0x3 | pci');
+    // No stack and no SYMBOL_NAME: the symbol at the end of the debugger's Failure.Bucket stands in.
+    expect(by['samples/windbg/openzfs-562.txt#1']).toBe('0x9F/0x4 | openzfs!zfs_unload_stage_1');
     expect(by['samples/verifier/mac-precision-touchpad-92.txt#1']).toBe('0x10D/0x6 | no faulting frame');
     expect(by['test/fixtures/windbg/win-pvdrivers-xenusb-kb-x86.txt#1']).toBe('no bugcheck code | usbhub!USBH_PassIrp');
   });
@@ -219,7 +221,7 @@ describe('rule versions and resignature', () => {
 });
 
 describe('the builder', () => {
-  const facts = (over: Partial<IncidentFacts>): IncidentFacts => ({ code: null, args: [null, null, null, null], symbol: null, module: null, image: null, probablyCausedBy: null, frames: [], request: null, ...over });
+  const facts = (over: Partial<IncidentFacts>): IncidentFacts => ({ code: null, args: [null, null, null, null], symbol: null, module: null, image: null, probablyCausedBy: null, failureBucket: null, frames: [], request: null, ...over });
   const frame = (line: number, symbol: string, module: string | null, fn: string | null, inline = false): SignatureFrame => ({ line, symbol, module, function: fn, inline });
 
   it('names the exception status of 0x3B, 0x7E, 0x1E, 0x8E and the 0x1000.... forms from Arg1', () => {
@@ -252,6 +254,15 @@ describe('the builder', () => {
     expect(stopped.explanation.frames.map((f) => f.outcome)).toEqual(['skipped', 'stopped', 'not-walked', 'collapsed']);
   });
 
+  it('falls back to the symbol ending FAILURE_BUCKET_ID, after every other analysis key', () => {
+    const s = buildSignature(facts({ code: 0xc9, args: ['0x0000000000000007', null, null, null], failureBucket: '0xc9_7_VRF_mydrv!MyDispatchDeviceControl' }), RULES);
+    expect([s.signature, s.parts.framesFrom, s.explanation.frames.map((f) => f.reason)]).toEqual([
+      '0xC9/0x7 | mydrv!MyDispatchDeviceControl', 'failure-bucket', ['FAILURE_BUCKET_ID (the stack gave no frame): the first frame no rule passes over'],
+    ]);
+    expect(buildSignature(facts({ code: 0xc9, module: 'otherdrv', failureBucket: '0xc9_7_VRF_mydrv!MyDispatchDeviceControl' }), RULES).signature).toBe('0xC9 | otherdrv');
+    expect(buildSignature(facts({ code: 0xc9, failureBucket: 'WIN7_DRIVER_FAULT' }), RULES).signature).toBe('0xC9 | no faulting frame');
+  });
+
   it('collapses symbol-less frames to their module and does not let bare addresses merge crashes', () => {
     const sig = (frames: SignatureFrame[]): string => buildSignature(facts({ code: 0xd1, frames }), RULES).signature;
     expect(sig([frame(1, 'fffff801`12345678', null, null), frame(2, 'mydrv+0x1234', 'mydrv', null)])).toBe('0xD1 | mydrv');
@@ -282,7 +293,7 @@ describe('properties', () => {
   it('a signature does not change when only the offsets in its frames change, or inline frames come and go', () => {
     fc.assert(fc.property(fc.array(arbitraryFrame, { maxLength: 12 }), fc.array(offset, { minLength: 12, maxLength: 12 }), fc.array(arbitraryFrame, { maxLength: 3 }), fc.nat(12),
       (frames, offsets, inlined, at) => {
-        const base: IncidentFacts = { code: 0xc4, args: ['0x0000000000000062', null, null, null], symbol: null, module: 'mydrv', image: null, probablyCausedBy: null, frames: toFrames(frames), request: null };
+        const base: IncidentFacts = { code: 0xc4, args: ['0x0000000000000062', null, null, null], symbol: null, module: 'mydrv', image: null, probablyCausedBy: null, failureBucket: null, frames: toFrames(frames), request: null };
         const moved = toFrames(frames.map((f, i) => ({ ...f, off: offsets[i]! })));
         const withInline = toFrames([...frames.slice(0, at), ...inlined.map((f) => ({ ...f, inline: true })), ...frames.slice(at)]);
         const expected = buildSignature(base, RULES).signature;

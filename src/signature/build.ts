@@ -46,6 +46,8 @@ export interface IncidentFacts {
   readonly module: string | null;
   readonly image: string | null;
   readonly probablyCausedBy: string | null;
+  /** FAILURE_BUCKET_ID (or the Failure.Bucket key), as printed: "0x9F_4_OpenZFS!zfs_unload_stage_1". */
+  readonly failureBucket: string | null;
   /** The crash stack, top first (STACK_TEXT or the first stack printed for the incident). */
   readonly frames: readonly SignatureFrame[];
   readonly request: SignatureRequest | null;
@@ -79,7 +81,7 @@ export interface SignatureParts {
   readonly module: string | null;
   readonly symbol: string | null;
   /** Where the frames came from: the stack, or the analysis's keys when the stack gave none. */
-  readonly framesFrom: 'stack' | 'symbol-name' | 'module-name' | 'image-name' | 'probably-caused-by' | 'none';
+  readonly framesFrom: 'stack' | 'symbol-name' | 'module-name' | 'image-name' | 'probably-caused-by' | 'failure-bucket' | 'none';
   readonly major: string | null;
   readonly ioctl: string | null;
 }
@@ -218,6 +220,12 @@ function walk(frames: readonly (Named & { line: number | null; printed: string; 
   return { steps, texts, last };
 }
 
+/** How the debugger prints each key a walk may fall back to. */
+const FALLBACK_KEY: Readonly<Record<SignatureParts['framesFrom'], string>> = {
+  'stack': 'the stack', 'symbol-name': 'SYMBOL_NAME', 'module-name': 'MODULE_NAME', 'image-name': 'IMAGE_NAME',
+  'probably-caused-by': '"Probably caused by"', 'failure-bucket': 'FAILURE_BUCKET_ID', 'none': 'nothing',
+};
+
 /** The analysis's own choice of faulting symbol or module, for a walk that found no frame. */
 function fallbacks(facts: IncidentFacts): { from: SignatureParts['framesFrom']; printed: string; named: Named }[] {
   const out: { from: SignatureParts['framesFrom']; printed: string; named: Named }[] = [];
@@ -229,6 +237,11 @@ function fallbacks(facts: IncidentFacts): { from: SignatureParts['framesFrom']; 
     const printed = inner ?? facts.probablyCausedBy.trim().split(/\s+/)[0]!;
     out.push({ from: 'probably-caused-by', printed, named: splitSymbol(printed) });
   }
+  // Last, the debugger's own bucket: "<code>_<sub-code>_<tags>_<module>!<function>" ends with the symbol it chose
+  // (corpus: windbg/openzfs-562.txt, "0x9F_4_OpenZFS!zfs_unload_stage_1", whose text has no SYMBOL_NAME). The
+  // module is the word before "!" after the last "_": a module name that itself holds "_" loses its front part.
+  const bucket = facts.failureBucket === null ? null : /(?:^|_)([A-Za-z0-9.]+)!([^\s!]+)$/.exec(facts.failureBucket.trim());
+  if (bucket) out.push({ from: 'failure-bucket', printed: facts.failureBucket!.trim(), named: { module: bucket[1]!, function: bucket[2]! } });
   return out.filter((f) => f.named.module !== null);
 }
 
@@ -278,7 +291,7 @@ export function buildSignature(facts: IncidentFacts, ruleSet: RuleSet): Signatur
     // in, walked by the same rules so "mydrv+4a" still reads "mydrv".
     for (const fb of fallbacks(facts)) {
       const tried = walk([{ line: null, printed: fb.printed, module: fb.named.module, function: fb.named.function, inline: false }], ruleSet.rules);
-      steps.push(...tried.steps.map((s) => ({ ...s, reason: `${fb.from.toUpperCase().replace(/-/g, '_')} (the stack gave no frame): ${s.reason}` })));
+      steps.push(...tried.steps.map((s) => ({ ...s, reason: `${FALLBACK_KEY[fb.from]} (the stack gave no frame): ${s.reason}` })));
       if (tried.last) {
         texts = [...texts, ...tried.texts];
         last = tried.last;
@@ -294,7 +307,7 @@ export function buildSignature(facts: IncidentFacts, ruleSet: RuleSet): Signatur
   partsWhy.push({
     part: 'frames',
     value: texts.length > 0 ? texts.join(' > ') : null,
-    why: last ? (framesFrom === 'stack' ? 'the frames the rule walk kept, top of the stack first' : `the stack gave no frame: taken from ${framesFrom.replace(/-/g, '_').toUpperCase()}`)
+    why: last ? (framesFrom === 'stack' ? 'the frames the rule walk kept, top of the stack first' : `the stack gave no frame: taken from ${FALLBACK_KEY[framesFrom]}`)
       : `neither the stack nor the analysis names a faulting frame: the part reads "${NO_FRAME}"`,
   });
   if (request && (major !== null || ioctl !== null)) {
