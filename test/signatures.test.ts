@@ -302,6 +302,30 @@ describe('properties', () => {
       }), { seed: 0x5167, numRuns: 300 });
   });
 
+  it('a rule written as a frame name matches exactly that frame, whatever characters it holds', () => {
+    const moduleName = fc.stringMatching(/^[A-Za-z0-9_.$?()[\]{}^+|\\-]{1,12}$/);
+    const functionName = fc.stringMatching(/^[A-Za-z0-9_:<>~.$?()[\]{}^+|\\` -]{1,24}$/).filter((f) => f.trim() === f && f !== '');
+    fc.assert(fc.property(moduleName, functionName, functionName, (module, fn, other) => {
+      const [rule] = parseRuleFile('p/skip.txt', 'skip', `# a comment\n\n${module}!${fn}\n`);
+      expect([rule!.at, rule!.pattern]).toEqual(['p/skip.txt:3', `${module}!${fn}`]);
+      expect(rule!.matcher!.test(`${module.toLowerCase()}!${fn}`)).toBe(true);
+      expect(rule!.matcher!.test(`${module.toLowerCase()}!${other}`)).toBe(other.toLowerCase() === fn.toLowerCase());
+    }), { seed: 0x2a1e, numRuns: 300 });
+  });
+
+  it('crashes without symbols in two different modules never share a bucket', () => {
+    const moduleName = fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/).filter((m) => !['nt', 'ntdll', 'kernelbase', 'kernel32'].includes(m));
+    fc.assert(fc.property(moduleName, moduleName, fc.array(offset, { minLength: 2, maxLength: 2 }), (a, b, [offA, offB]) => {
+      fc.pre(a !== b);
+      const sign = (module: string, off: string): string => buildSignature({
+        code: 0xd1, args: [null, null, null, null], symbol: null, module: null, image: null, probablyCausedBy: null, failureBucket: null, request: null,
+        frames: [{ line: 1, symbol: 'nt!KeBugCheckEx', module: 'nt', function: 'KeBugCheckEx', inline: false }, { line: 2, symbol: `${module}+${off}`, module, function: null, inline: false }],
+      }, RULES).signature;
+      expect(sign(a, offA!)).not.toBe(sign(b, offB!));
+      expect(sign(a, offA!)).toBe(sign(a, offB!));
+    }), { seed: 0xb0c7, numRuns: 300 });
+  });
+
   it('signatures do not depend on the order the files were ingested in', async () => {
     const files = [join(root, 'samples', 'correlated', 'crash-mydrv.txt'), join(FIX, 'nosym-mydrv.txt'), join(FIX, 'nosym-otherdrv.txt'), join(FIX, 'spray-build-a.txt'),
       join(FIX, 'spray-build-b.txt'), join(FIX, 'logging-helper.txt'), join(root, 'test', 'fixtures', 'windbg', 'usbip-win-257-tail.txt')];
