@@ -20,15 +20,20 @@ export function builtinRuleSet(): RuleSet {
   return builtin;
 }
 
-/** Records the rule set (first use) or checks that its version still means the same text. */
-export function recordRuleSet(db: Connection, ruleSet: RuleSet, now = new Date().toISOString()): void {
+/** Refuses a rule set whose version the store knows with another digest (read only: fit for a dry run). */
+export function checkRuleSet(db: Connection, ruleSet: RuleSet): 'known' | 'new' {
   const stored = db.prepare('SELECT digest FROM rule_sets WHERE version = ?').get(ruleSet.version) as { digest: string } | undefined;
-  if (stored === undefined) {
-    db.prepare('INSERT INTO rule_sets (version, digest, rules, first_used_at) VALUES (?, ?, ?, ?)').run(ruleSet.version, ruleSet.digest, JSON.stringify(ruleSet.files), now);
-    return;
-  }
+  if (stored === undefined) return 'new';
   if (stored.digest !== ruleSet.digest) {
     throw new RuleDigestMismatchError(`the rules changed but their version did not: version ${ruleSet.version} was recorded with digest ${stored.digest.slice(0, 12)}, the rules loaded now have ${ruleSet.digest.slice(0, 12)}; bump rules/VERSION (docs/signatures.md, "Versions") so old and new groupings stay apart`);
+  }
+  return 'known';
+}
+
+/** Records the rule set (first use) or checks that its version still means the same text. */
+export function recordRuleSet(db: Connection, ruleSet: RuleSet, now = new Date().toISOString()): void {
+  if (checkRuleSet(db, ruleSet) === 'new') {
+    db.prepare('INSERT INTO rule_sets (version, digest, rules, first_used_at) VALUES (?, ?, ?, ?)').run(ruleSet.version, ruleSet.digest, JSON.stringify(ruleSet.files), now);
   }
 }
 
@@ -196,7 +201,9 @@ export function resignature(db: Connection, ruleSet: RuleSet, dryRun: boolean): 
     const stored = new Map((db.prepare('SELECT incident_id, signature, signature_id, rule_version FROM incident_signatures').all() as Record<string, unknown>[])
       .map((r) => [num(r.incident_id), { signature: r.signature as string, signatureId: r.signature_id as string, ruleVersion: r.rule_version as string }]));
     const ids = (db.prepare('SELECT id FROM incidents ORDER BY id').all() as { id: bigint }[]).map((r) => num(r.id));
-    if (!dryRun) recordRuleSet(db, ruleSet);
+    // A dry run refuses what the real run would refuse.
+    if (dryRun) checkRuleSet(db, ruleSet);
+    else recordRuleSet(db, ruleSet);
     const write = dryRun ? null : writer(db);
     const reader = new IncidentFactsReader(db);
     const now = new Date().toISOString();

@@ -191,6 +191,7 @@ describe('rule versions and resignature', () => {
     expect(edited.version).toBe('1');
     expect(edited.digest).not.toBe(RULES.digest);
     expect(() => resignature(store.db, edited, false)).toThrow(RuleDigestMismatchError);
+    expect(() => resignature(store.db, edited, true)).toThrow(RuleDigestMismatchError);
     expect(() => resignature(store.db, edited, false)).toThrow(`the rules changed but their version did not: version 1 was recorded with digest ${RULES.digest.slice(0, 12)}, the rules loaded now have ${edited.digest.slice(0, 12)}; bump rules/VERSION`);
     // Bumped, it is a new version and signs: the dispatch routine is skipped now, and so is SYMBOL_NAME (the same
     // function), so MODULE_NAME stands in.

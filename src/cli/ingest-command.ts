@@ -10,7 +10,7 @@ import { FailureError, UsageError } from './errors.js';
 import { colorWanted, styler, visible, type Styler } from './terminal.js';
 import { addDatabaseOption, withStore } from './store-options.js';
 import { ruleSetFor } from './buckets-command.js';
-import { RuleDigestMismatchError } from '../../db/signatures.js';
+import { checkRuleSet, RuleDigestMismatchError } from '../../db/signatures.js';
 import type { RuleSet } from '../signature/rules.js';
 import { progressFor, silentProgress, type ProgressReporter } from './ingest-progress.js';
 import { renderTable, type Column } from './render-table.js';
@@ -164,6 +164,13 @@ Examples:
       if (!formats.includes(options.format)) throw new UsageError(`--format: unknown format ${JSON.stringify(options.format)} (known: ${formats.join(', ')})`);
       const ruleSet = ruleSetFor(options.rules);
       await withStore(options.db, {}, async (store) => {
+        // Before any parsing: rules that changed under an unchanged version would be refused at the first crash.
+        try {
+          checkRuleSet(store.db, ruleSet);
+        } catch (error) {
+          if (error instanceof RuleDigestMismatchError) throw new FailureError(error.message);
+          throw error;
+        }
         const afterBatch = faultHook(process.env);
         const report = await ingestInputs(store, paths, {
           format: options.format,
