@@ -92,10 +92,9 @@ export function registerBuckets(program: Command): void {
   addOutputOptions(addDatabaseOption(program
     .command('buckets')
     .summary('crashes grouped by signature: counts, first and last seen, builds, newest incident; --explain one')
-    .description(`Incidents grouped by their signature (docs/signatures.md), largest first: how many, first and last seen,
-distinct OS builds and machines (from "Machine Name:"; "-" / null when no incident printed one), and the
-newest incident.
---explain takes an incident id, a signature id or a signature's text and shows how it was built, frame by frame.`)
+    .description('Incidents grouped by their signature (docs/signatures.md), largest first: how many, first and last seen, distinct OS builds '
+      + 'and machines (from "Machine Name:"; "-" / null when no incident printed one), and the newest incident. --explain takes an incident id, '
+      + 'a signature id or a signature\'s text and shows how it was built, frame by frame.')
     .option('--since <when>', 'only incidents at or after a date (2024-05-01), a UTC time, or a span back from now (36h, 7d, 2w)')
     .option('--module <module>', 'only buckets in this module (mydrv, mydrv.sys)')
     .option('--limit <n>', 'at most this many buckets (default 100)')

@@ -31,9 +31,9 @@ export function registerResignature(program: Command): void {
   addDatabaseOption(program
     .command('resignature')
     .summary('recompute every signature with the current rules and report what moved')
-    .description(`Recomputes the signature of every stored incident with the current rules (rules/ plus --rules DIR or
-$IRPSCOPE_RULES) and reports the incidents whose signature changed, the buckets that split or merged, and the
-rule versions before and after. With --dry-run nothing is written.`)
+    .description('Recomputes the signature of every stored incident with the current rules (rules/ plus --rules DIR or $IRPSCOPE_RULES) and '
+      + 'reports the incidents whose signature changed, the buckets that split or merged, and the rule versions before and after. '
+      + 'With --dry-run nothing is written.')
     .option('--rules <dir>', 'a team rule folder on top of the built-in rules (default $IRPSCOPE_RULES)')
     .option('--dry-run', 'report what would move, write nothing')
     .option('--json', 'print the report as JSON (docs/json.md, "resignature")'))
