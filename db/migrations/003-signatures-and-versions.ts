@@ -28,7 +28,7 @@ CREATE TABLE rule_sets (
 
 CREATE TABLE incident_signatures (
   incident_id INTEGER PRIMARY KEY REFERENCES incidents (id),
-  -- The readable signature, e.g. "0xC4/0x62 | mydrv!MyDrvUnload | IRP_MJ_DEVICE_CONTROL | 0x222004".
+  -- The readable signature, e.g. "0xC9/0x7 | mydrv!MyCompleteRequest | IRP_MJ_DEVICE_CONTROL 0x222004".
   signature TEXT NOT NULL,
   -- First 12 hex digits of sha256(signature): what people type (--bucket 3f2a9c01b7de).
   signature_id TEXT NOT NULL,
