@@ -14,6 +14,8 @@ import { registerIoctls } from './ioctls-command.js';
 import { registerShow } from './show-command.js';
 import { registerSql } from './sql-command.js';
 import { registerSearch } from './search-command.js';
+import { registerBuckets } from './buckets-command.js';
+import { registerResignature } from './resignature-command.js';
 import { registerCompare } from './compare-command.js';
 import { FailureError, UsageError } from './errors.js';
 import { visible } from './terminal.js';
@@ -45,6 +47,8 @@ Exit codes: 0 ok, 1 failure, 2 bad usage. Colour only on a terminal, never with 
   registerShow(program);
   registerSql(program);
   registerSearch(program);
+  registerBuckets(program);
+  registerResignature(program);
   registerCompare(program);
   registerCatalog(program);
   registerAudit(program);
