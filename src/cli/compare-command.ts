@@ -80,23 +80,27 @@ function render(mode: OutputMode, c: Comparison, style: Styler): string {
 
 export const COMPARE_RULE = `Which build an incident belongs to, for --driver D:
   1. its own IMAGE_VERSION, when its IMAGE_NAME (else MODULE_NAME) is D;
-  2. otherwise the versions of D its ticket printed (lmvm / lm vm "File version", a Process
-     Monitor Version column), each tied to the crash printed before it (else the first crash).
-  An IOCTL failure follows its incident; one without an incident follows the versions its
-  source printed. A request seen at several stack locations counts once.
-With --before/--after, side A is what happened before --before and side B what happened at or
-after --after (incidents by debug session time, IOCTL failures by their own or their crash's).`;
+  2. otherwise the versions of D its ticket printed (lmvm / lm vm "File version",
+     a Process Monitor Version column), each tied to the crash printed before it
+     (else to the first crash of the ticket).
+An IOCTL failure follows its incident; one without an incident follows the
+versions its source printed. A request seen at several stack locations counts once.
+With --before/--after, side A is what happened before --before and side B what
+happened at or after --after (incidents by debug session time, IOCTL failures by
+their own time or their crash's).`;
 
 export function registerCompare(program: Command): void {
   addOutputOptions(addDatabaseOption(program
     .command('compare')
     .summary('signatures and IOCTL failures new, gone, more or less frequent between two driver builds (or dates)')
-    .description('Which crash signatures and which IOCTL failures (code + status) are new, gone, more or less frequent\nbetween two builds of a driver, or before and after a date, with the counts on each side.\n\n' + COMPARE_RULE)
+    .description('Which crash signatures and which IOCTL failures (code + status) are new, gone, more or less frequent between two builds of a driver, or before and after a date, with the counts on each side.')
     .option('--driver <driver>', 'the driver (mydrv, mydrv.sys); required with --build')
     .option('--build <version>', 'a version of the driver as the text printed it; give exactly two (A, then B)', (v: string, all: string[] = []) => [...all, v])
     .option('--before <date>', 'side A: incidents and failures before this date (2019-09-15 or a UTC time)')
     .option('--after <date>', 'side B: incidents and failures at or after this date')))
     .addHelpText('after', `
+${COMPARE_RULE}
+
 Examples:
   irpscope compare --driver winfsp-x64.sys --build 1.4.19049.0 --build 1.5.19251.0
   irpscope compare --driver mydrv.sys --before 2024-03-01 --after 2024-03-01 --json
