@@ -136,13 +136,16 @@ export function registerTimeline(program: Command): void {
   addDatabaseOption(program
     .command('timeline')
     .summary('incidents or IOCTL failures per hour/day/week/month/year, as a bar chart or a series')
-    .description(`How many incidents (or, with --ioctl, failures of that IOCTL) fell in each period, empty periods shown as
-zero. Periods are UTC; weeks are ISO 8601 weeks, Monday to Sunday, named like 2020-W53. The axis runs from
---since (else the first period with a count) to --until (else now when --since is given, else the last period
-with a count). Rows without a time cannot be placed: their number is printed, never dropped silently. At most
-10000 periods: a longer axis is refused with a coarser --by to use.
-The chart uses Unicode blocks when the locale (LC_ALL, LC_CTYPE, LANG) is UTF-8, and # otherwise or with
-NO_COLOR; it is as wide as the terminal (80 columns, or $COLUMNS, when the output is not a terminal).`)
+    .description(`How many incidents (or, with --ioctl, failures of that IOCTL) fell in each
+period, empty periods shown as zero. Periods are UTC; weeks are ISO 8601 weeks,
+Monday to Sunday, named like 2020-W53. The axis runs from --since (else the
+first period with a count) to --until (else now when --since is given, else the
+last period with a count). Rows without a time cannot be placed: how many were
+left out is printed, never dropped silently. At most 10000 periods: a longer
+axis is refused, naming a coarser --by that fits.
+The chart uses Unicode blocks when the locale (LC_ALL, LC_CTYPE, LANG) says
+UTF-8, and # otherwise or with NO_COLOR. It is as wide as the terminal; when
+the output is not a terminal, $COLUMNS or 80 columns wide.`)
     .option('--by <period>', `the period: ${PERIODS.join(', ')}`, 'day')
     .option('--bucket <signature>', 'only incidents in this bucket: a signature id, a unique prefix of one (4+ hex digits), or the whole signature')
     .option('--ioctl <code>', 'count the failures of this IOCTL instead: a code (0x222004, 222004, 0n2236420) or a name (IOCTL_STORAGE_QUERY_PROPERTY)')
