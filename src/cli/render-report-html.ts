@@ -12,7 +12,7 @@ import { untimedNote } from './timeline-command.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** HTML-escapes text for element content and quoted attributes; control characters become visible U+FFFD-free escapes. */
+/** HTML-escapes text for element content and quoted attributes; control characters become visible escapes (\x1b), as in the terminal. */
 export function escapeHtml(text: string): string {
   return text
     // eslint-disable-next-line no-control-regex
@@ -121,11 +121,11 @@ export function renderReportHtml(report: Report): string {
 <section id="store">
 <h2>Store</h2>
 <table id="store-table"><tbody>
-<tr><th>sources</th><td class="num">${s.sources}</td></tr>
-<tr><th>incidents</th><td class="num">${s.incidents} (${s.untimedIncidents} without a time)</td></tr>
-<tr><th>signed incidents</th><td class="num">${s.signedIncidents} in ${s.buckets} bucket${s.buckets === 1 ? '' : 's'}</td></tr>
-<tr><th>IOCTL occurrences</th><td class="num">${s.ioctlOccurrences} (${s.ioctlFailures} failed)</td></tr>
-<tr><th>incident times</th><td class="num">${e(s.firstIncident ?? '-')} .. ${e(s.lastIncident ?? '-')}</td></tr>
+<tr><th>sources</th><td>${s.sources}</td></tr>
+<tr><th>incidents</th><td>${s.incidents} (${s.untimedIncidents} without a time)</td></tr>
+<tr><th>signed incidents</th><td>${s.signedIncidents} in ${s.buckets} bucket${s.buckets === 1 ? '' : 's'}</td></tr>
+<tr><th>IOCTL occurrences</th><td>${s.ioctlOccurrences} (${s.ioctlFailures} failed)</td></tr>
+<tr><th>incident times</th><td>${e(s.firstIncident ?? '-')} .. ${e(s.lastIncident ?? '-')}</td></tr>
 </tbody></table>
 </section>
 <section id="buckets">
