@@ -5,9 +5,10 @@
  * buffered and written in batches through prepared statements; nothing holds a whole file in memory.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseChunks } from '../parsers/pipeline.js';
+import { readFileChunks } from '../src/text/index.js';
 import type { Bugcheck, Frame, IoctlOccurrence, Irp, ParsedRecord, Skipped, VerifierFlag } from '../src/records/index.js';
 import type { Connection, Store } from './store.js';
 import { codeColumn, driverKey, pointerColumn, ticksFromText, ticksFromValue } from './column-values.js';
@@ -474,7 +475,7 @@ export async function ingestSource(store: Store, identity: SourceIdentity, displ
 /** sha256 of a file, streamed. */
 export async function hashFile(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  for await (const chunk of readFileChunks(path)) hash.update(chunk);
   return hash.digest('hex');
 }
 
@@ -489,12 +490,11 @@ export async function ingestFile(store: Store, path: string, options: IngestOpti
   let bytes = 0;
   let writer: RecordSink & { rows: number } | null = null;
   async function* chunks(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of createReadStream(absolute, { highWaterMark: 1 << 20 })) {
-      const buffer = chunk as Buffer;
-      parsedHash.update(buffer);
-      bytes += buffer.length;
+    for await (const chunk of readFileChunks(absolute)) {
+      parsedHash.update(chunk);
+      bytes += chunk.length;
       options.onProgress?.({ bytes, totalBytes, rows: writer?.rows ?? 0 });
-      yield buffer;
+      yield chunk;
     }
   }
   const produce: RecordProducer = async (sink) => {

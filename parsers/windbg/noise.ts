@@ -22,6 +22,8 @@ function group(firstChars: string, ...patterns: RegExp[]): void {
   }
 }
 
+// An elision the person who pasted the text put in its place: `[...]`, `[…]`, `[ ... ]`, `[snip]`, `[truncated]`.
+group('[', /^\s*\[\s*(?:\.{3,}|…|snip(?:ped)?|truncated|cut|omitted)\s*\]\s*$/i);
 group('S',
   /^\s*SYMSRV:/, // symbol server chatter
   /^\s*Symbol search path is:/,
