@@ -32,6 +32,12 @@ function niceMax(max: number): number {
   return [1, 2, 5, 10].map((m) => m * power).find((v) => v >= max)!;
 }
 
+/** 2024-05-01T10:00:00.0000000Z -> 2024-05-01 10:00:00Z: a space lets a narrow column break between date and time. */
+export function displayTime(iso: string | null): string {
+  if (iso === null) return '-';
+  return iso.replace('T', ' ').replace(/\.0+Z$/, 'Z');
+}
+
 const fmt = (n: number): string => String(Math.round(n * 100) / 100);
 
 export function renderTimelineSvg(report: Report): string {
@@ -64,8 +70,8 @@ function bucketRows(buckets: readonly ReportBucket[]): string {
   if (buckets.length === 0) return '<tr><td colspan="6">no signed incidents in scope</td></tr>';
   return buckets.map((b, i) => `<tr>
 <td class="num">${i + 1}</td><td><code>${e(b.signatureId)}</code><br><span class="sig">${e(b.signature)}</span></td>
-<td class="num">${b.incidents}${b.untimed ? `<br><small>${b.untimed} without a time</small>` : ''}</td><td>${e(b.firstSeen ?? '-')}</td><td>${e(b.lastSeen ?? '-')}</td>
-<td>incident ${b.newest.id}, ${e(b.newest.time ?? 'no time')}<br>${e(b.newest.code ?? 'no bugcheck')}${b.newest.name ? ` ${e(b.newest.name)}` : ''}${b.newest.module ? ` in ${e(b.newest.module)}` : ''}<br><small>${e(b.newest.source)}:${b.newest.line}</small></td>
+<td class="num">${b.incidents}${b.untimed ? `<br><small>${b.untimed} without a time</small>` : ''}</td><td>${e(displayTime(b.firstSeen))}</td><td>${e(displayTime(b.lastSeen))}</td>
+<td>incident ${b.newest.id}, ${e(b.newest.time === null ? 'no time' : displayTime(b.newest.time))}<br>${e(b.newest.code ?? 'no bugcheck')}${b.newest.name ? ` ${e(b.newest.name)}` : ''}${b.newest.module ? ` in ${e(b.newest.module)}` : ''}<br><small class="path">${e(b.newest.source)}:${b.newest.line}</small></td>
 </tr>`).join('\n');
 }
 
@@ -73,12 +79,12 @@ function ioctlSections(buckets: readonly ReportBucket[]): string {
   const withIoctls = buckets.filter((b) => b.ioctls.length > 0);
   if (withIoctls.length === 0) return '<p>No IOCTL is recorded in the listed buckets.</p>';
   return withIoctls.map((b) => `<h3><code>${e(b.signatureId)}</code> <span class="sig">${e(b.signature)}</span></h3>
-<table class="ioctls"><thead><tr><th>IOCTL</th><th>names (header)</th><th>device type</th><th>function</th><th>method</th><th>access</th><th>in bucket</th><th>statuses seen</th></tr></thead><tbody>
+<div class="wide"><table class="ioctls"><thead><tr><th>IOCTL</th><th>names (header)</th><th>device type, function, method, access</th><th class="num">in bucket</th><th>statuses seen</th></tr></thead><tbody>
 ${b.ioctls.map((io) => `<tr><td><code>${e(io.code)}</code></td><td>${io.names.length ? io.names.map((n) => `${e(n.name)} <small>(${e(n.source)})</small>`).join('<br>') : 'no name in the headers or the catalog'}</td>
-<td>${e(io.deviceType.value)}${io.deviceType.name ? `<br>${e(io.deviceType.name)}` : ''}</td><td>${e(io.function)}</td><td>${e(io.method)}</td><td>${e(io.access)}</td>
+<td>${e(io.deviceType.value)}${io.deviceType.name ? ` ${e(io.deviceType.name)}` : ''}<br>function ${e(io.function)}<br>${e(io.method)}<br>${e(io.access)}</td>
 <td class="num">${io.inBucket}${io.drivers.length ? `<br><small>${io.drivers.map(e).join(', ')}</small>` : ''}</td>
 <td>${io.statuses.length ? io.statuses.map((s) => `${e(s.name ?? s.status ?? 'no status')} x${s.count}`).join('<br>') : 'none stored'}</td></tr>`).join('\n')}
-</tbody></table>`).join('\n');
+</tbody></table></div>`).join('\n');
 }
 
 const STYLE = `
@@ -89,9 +95,14 @@ h1 { font-size: 1.5rem; margin: 0 0 .25rem; } h2 { font-size: 1.15rem; margin: 1
 h3 { font-size: 1rem; margin: 1.25rem 0 .4rem; font-weight: 600; overflow-wrap: anywhere; }
 .meta { color: #57606a; margin: 0; overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; vertical-align: top; padding: .3rem .5rem; border-bottom: 1px solid #eaeef2; overflow-wrap: anywhere; word-break: break-word; }
+th, td { text-align: left; vertical-align: top; padding: .3rem .5rem; border-bottom: 1px solid #eaeef2; }
+/* Input text (signatures, paths) may be one 200-character token: it wraps anywhere rather than widen the page.
+   Tables wider than a phone scroll inside their box; the page itself never scrolls sideways. */
+.sig, .path { overflow-wrap: anywhere; }
+.wide { overflow-x: auto; }
+#store-table { width: auto; }
 th { background: #f6f8fa; font-weight: 600; }
-td.num, th.num { text-align: right; white-space: nowrap; }
+td.num, th.num { text-align: right; }
 code, .sig { font-family: ui-monospace, "Cascadia Mono", Consolas, monospace; font-size: .92em; }
 small { color: #57606a; }
 svg { display: block; width: 100%; height: auto; }
@@ -120,19 +131,19 @@ export function renderReportHtml(report: Report): string {
 <p class="meta">generated ${e(report.generatedAt)} from <code>${e(report.database)}</code>; scope: ${e(scope.length ? scope.join(', ') : 'the whole store')}</p>
 <section id="store">
 <h2>Store</h2>
-<table id="store-table"><tbody>
+<div class="wide"><table id="store-table"><tbody>
 <tr><th>sources</th><td>${s.sources}</td></tr>
 <tr><th>incidents</th><td>${s.incidents} (${s.untimedIncidents} without a time)</td></tr>
 <tr><th>signed incidents</th><td>${s.signedIncidents} in ${s.buckets} bucket${s.buckets === 1 ? '' : 's'}</td></tr>
 <tr><th>IOCTL occurrences</th><td>${s.ioctlOccurrences} (${s.ioctlFailures} failed)</td></tr>
-<tr><th>incident times</th><td>${e(s.firstIncident ?? '-')} .. ${e(s.lastIncident ?? '-')}</td></tr>
-</tbody></table>
+<tr><th>incident times</th><td>${e(displayTime(s.firstIncident))} .. ${e(displayTime(s.lastIncident))}</td></tr>
+</tbody></table></div>
 </section>
 <section id="buckets">
 <h2>Top buckets</h2>
-<table id="buckets-table"><thead><tr><th class="num">#</th><th>signature</th><th class="num">incidents</th><th>first seen</th><th>last seen</th><th>newest incident</th></tr></thead><tbody>
+<div class="wide"><table id="buckets-table"><thead><tr><th class="num">#</th><th>signature</th><th class="num">incidents</th><th>first seen</th><th>last seen</th><th>newest incident</th></tr></thead><tbody>
 ${bucketRows(report.buckets)}
-</tbody></table>
+</tbody></table></div>
 </section>
 <section id="timeline">
 <h2>Incidents per ${e(t.by)} (UTC): ${e(range)}</h2>
