@@ -107,7 +107,7 @@ describe('the binary', () => {
     expect(JSON.parse(r.stdout)).toEqual({
       version: 1, by: 'day', counting: 'incidents',
       filters: { bucket: null, ioctl: null, driver: 'mydrv', since: null, until: null },
-      counted: 6, untimed: 1,
+      counted: 6, untimed: 1, outOfRange: 0,
       series: [
         { period: '2024-05-01', start: '2024-05-01T00:00:00Z', end: '2024-05-02T00:00:00Z', count: 3 },
         { period: '2024-05-02', start: '2024-05-02T00:00:00Z', end: '2024-05-03T00:00:00Z', count: 0 },

@@ -5,6 +5,7 @@ import type { Store } from '../db/store.js';
 import { isoWeekOf, MAX_PERIODS, periodCount, periodName, periodStart, PERIODS, selectTimeline, TimelineTooLongError, type Period, type TimelineQuery } from '../db/queries/timeline.js';
 import { BucketLookupError, findBucket } from '../db/queries/bucket-lookup.js';
 import { bar, chartCharset, renderBars } from '../src/cli/render-bars.js';
+import { untimedNote } from '../src/cli/timeline-command.js';
 import { addIncident, addOccurrence, addSignature, addSource, emptyStore, ticksOf } from './fixtures/store/timeline-store.js';
 
 let stores: Store[] = [];
@@ -78,7 +79,17 @@ describe('timeline series: gaps are zeros, boundaries are UTC calendar boundarie
     const t = selectTimeline(store.db, { by: 'day' });
     expect({ counted: t.counted, untimed: t.untimed, series: t.series.map((p) => p.count) }).toEqual({ counted: 1, untimed: 2, series: [1] });
     const none = storeWith([null]);
-    expect(selectTimeline(none.db, { by: 'day' })).toEqual({ by: 'day', counting: 'incidents', counted: 0, untimed: 1, series: [] });
+    expect(selectTimeline(none.db, { by: 'day' })).toEqual({ by: 'day', counting: 'incidents', counted: 0, untimed: 1, outOfRange: 0, series: [] });
+  });
+
+  it('a time past 9999-12-31 (a garbage trace clock) is counted apart, not taken for no time', () => {
+    const store = storeWith(['2020-01-01T00:00:00Z', '9999-12-31T23:59:59.9999999Z', null]);
+    store.db.prepare('UPDATE incidents SET time_ticks = ? WHERE time_ticks IS NULL').run(3_000_000_000_000_000_000n);
+    addIncident(store, addSource(store, '/tickets/undated.txt'), { time: null });
+    const t = selectTimeline(store.db, { by: 'year' });
+    expect({ counted: t.counted, untimed: t.untimed, outOfRange: t.outOfRange, first: t.series[0]!.period, last: t.series.at(-1)!.period, periods: t.series.length })
+      .toEqual({ counted: 2, untimed: 1, outOfRange: 1, first: '2020', last: '9999', periods: 7980 });
+    expect(untimedNote(t)).toBe('1 incident without a time is not on the chart (irpscope incidents lists them)\n1 incident with a time past 9999-12-31 is not on the chart (a garbage clock value in the source)');
   });
 
   it('--since/--until bound the axis (zeros at both ends); --since alone runs to now', () => {
@@ -149,7 +160,7 @@ describe('timeline filters', () => {
     expect(series(store, { by: 'day', ioctl: 0x222004, driverKey: 'mydrv' })).toEqual([['2024-05-01', 1], ['2024-05-02', 1]]);
     expect(series(store, { by: 'day', ioctl: 0x222004, signatureId: bucketA })).toEqual([['2024-05-01', 1]]);
     expect(series(store, { by: 'day', ioctl: 0x2d1400 })).toEqual([['2024-05-02', 1]]);
-    expect(selectTimeline(store.db, { by: 'day', ioctl: 0x12345678 })).toEqual({ by: 'day', counting: 'ioctl-failures', counted: 0, untimed: 0, series: [] });
+    expect(selectTimeline(store.db, { by: 'day', ioctl: 0x12345678 })).toEqual({ by: 'day', counting: 'ioctl-failures', counted: 0, untimed: 0, outOfRange: 0, series: [] });
   });
 
   it('a bucket is found by id, unique id prefix or whole signature; an ambiguous or unknown one is refused', () => {

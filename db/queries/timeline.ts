@@ -48,6 +48,8 @@ export interface Timeline {
   readonly counted: number;
   /** Rows that matched the filters (other than --since/--until) but carry no time: not on the axis. */
   readonly untimed: number;
+  /** Rows whose time lies past 9999-12-31 (a garbage clock value in a trace): no calendar holds them. */
+  readonly outOfRange: number;
   readonly series: readonly TimelinePoint[];
 }
 
@@ -178,7 +180,12 @@ function periodSql(by: Period, column: string): string {
 interface Counted {
   readonly byStart: Map<number, number>;
   readonly untimed: number;
+  readonly outOfRange: number;
 }
+
+/** 9999-12-31T23:59:59.9999999Z: SQLite's date functions (and ISO 8601's four-digit years) end there. */
+export const LAST_CALENDAR_TICKS = BigInt(Date.UTC(9999, 11, 31, 23, 59, 59, 999)) * 10_000n + UNIX_EPOCH_TICKS + 9_999n;
+const OUT_OF_RANGE = 'out-of-range';
 
 function countRows(db: Connection, q: TimelineQuery): Counted {
   const where: string[] = [];
@@ -202,20 +209,22 @@ function countRows(db: Connection, q: TimelineQuery): Counted {
   if (q.untilTicks !== undefined && q.untilTicks !== null) range.push(`${column} <= :until`);
   const timed = `${column} IS NOT NULL${range.map((r) => ` AND ${r}`).join('')}`;
   const rows = db.prepare(`
-    SELECT CASE WHEN ${column} IS NULL THEN NULL ELSE ${periodSql(q.by, column)} END AS period, count(*) AS n
+    SELECT CASE WHEN ${column} IS NULL THEN NULL WHEN ${column} > :last THEN '${OUT_OF_RANGE}' ELSE ${periodSql(q.by, column)} END AS period, count(*) AS n
     FROM ${table}
     WHERE ${[...where, `(${column} IS NULL OR (${timed}))`].join(' AND ')}
     GROUP BY 1`).all({
     code: q.ioctl ?? null, driver: q.driverKey ?? null, sig: q.signatureId ?? null,
-    since: q.sinceTicks ?? null, until: q.untilTicks ?? null,
+    since: q.sinceTicks ?? null, until: q.untilTicks ?? null, last: LAST_CALENDAR_TICKS,
   }) as { period: string | null; n: bigint }[];
   const byStart = new Map<number, number>();
   let untimed = 0;
+  let outOfRange = 0;
   for (const row of rows) {
     if (row.period === null) untimed += num(row.n);
+    else if (row.period === OUT_OF_RANGE) outOfRange += num(row.n);
     else byStart.set(Date.parse(`${row.period.replace(' ', 'T')}Z`), num(row.n));
   }
-  return { byStart, untimed };
+  return { byStart, untimed, outOfRange };
 }
 
 /** The finest period coarser than `by` whose axis over the range fits, for the error's suggestion. */
@@ -246,7 +255,7 @@ export function fillSeries(by: Period, byStart: ReadonlyMap<number, number>, fro
  */
 export function selectTimeline(db: Connection, q: TimelineQuery): Timeline {
   const counting = q.ioctl !== undefined && q.ioctl !== null ? 'ioctl-failures' : 'incidents';
-  const { byStart, untimed } = countRows(db, q);
+  const { byStart, untimed, outOfRange } = countRows(db, q);
   const starts = [...byStart.keys()].sort((a, b) => a - b);
   const counted = [...byStart.values()].reduce((a, b) => a + b, 0);
   const since = q.sinceTicks ?? null;
@@ -254,5 +263,5 @@ export function selectTimeline(db: Connection, q: TimelineQuery): Timeline {
   const fromMs = since !== null ? msOfTicks(since) : starts[0];
   const toMs = until !== null ? msOfTicks(until) : starts[starts.length - 1];
   const series = fromMs === undefined || toMs === undefined ? [] : fillSeries(q.by, byStart, fromMs, toMs);
-  return { by: q.by, counting, counted, untimed, series };
+  return { by: q.by, counting, counted, untimed, outOfRange, series };
 }

@@ -148,7 +148,7 @@ ${bucketRows(report.buckets)}
 <section id="timeline">
 <h2>Incidents per ${e(t.by)} (UTC): ${e(range)}</h2>
 ${renderTimelineSvg(report)}
-${note ? `<p id="untimed">${e(note)}</p>` : ''}
+${note ? `<p id="untimed">${e(note).replace(/\n/g, '<br>')}</p>` : ''}
 </section>
 <section id="ioctls">
 <h2>Decoded IOCTLs of the worst buckets</h2>

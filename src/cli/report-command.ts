@@ -153,7 +153,7 @@ export function renderReportText(report: Report, width: number, charset: 'unicod
   if (bars === '') out.push('  no incident with a time in scope');
   else out.push(...bars.trimEnd().split('\n').map((l) => `  ${l}`));
   const note = untimedNote(t);
-  if (note) out.push(`  ${note}`);
+  if (note) out.push(...note.split('\n').map((l) => `  ${l}`));
   out.push('');
   out.push(style.bold('Decoded IOCTLs of the worst buckets'));
   const withIoctls = report.buckets.filter((b) => b.ioctls.length > 0);

@@ -96,8 +96,10 @@ const noun = (t: Timeline, n: number): string =>
 
 /** The line every human rendering ends with when rows were left off the axis: never a silent drop. */
 export function untimedNote(t: Timeline): string | null {
-  if (t.untimed === 0) return null;
-  return `${t.untimed} ${noun(t, t.untimed)} without a time ${t.untimed === 1 ? 'is' : 'are'} not on the chart (irpscope incidents lists them)`;
+  const notes: string[] = [];
+  if (t.untimed > 0) notes.push(`${t.untimed} ${noun(t, t.untimed)} without a time ${t.untimed === 1 ? 'is' : 'are'} not on the chart (irpscope incidents lists them)`);
+  if (t.outOfRange > 0) notes.push(`${t.outOfRange} ${noun(t, t.outOfRange)} with a time past 9999-12-31 ${t.outOfRange === 1 ? 'is' : 'are'} not on the chart (a garbage clock value in the source)`);
+  return notes.length === 0 ? null : notes.join('\n');
 }
 
 export function renderTimelineText(answer: TimelineAnswer, width: number, charset: 'unicode' | 'ascii', bold: (s: string) => string = (s) => s): string {
@@ -178,13 +180,14 @@ Examples:
           filters: { bucket, ioctl: ioctl === null ? null : hex32(BigInt(ioctl)), driver, since: since === null ? null : isoFromTicks(since), until: until === null ? null : isoFromTicks(until) },
           counted: timeline.counted,
           untimed: timeline.untimed,
+          outOfRange: timeline.outOfRange,
           series: timeline.series,
         };
         if (mode === 'json') process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
         else if (mode === 'csv') {
           process.stdout.write(renderCsv(answer.series, TIMELINE_COLUMNS));
           const note = untimedNote(answer);
-          if (note) process.stderr.write(`irpscope: ${note}\n`);
+          if (note) process.stderr.write(`${note.split('\n').map((l) => `irpscope: ${l}`).join('\n')}\n`);
         } else {
           const style = styler(colorWanted(process.stdout));
           process.stdout.write(renderTimelineText(answer, chartWidth(process.stdout), chartCharset(), style.bold));
