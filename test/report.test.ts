@@ -13,7 +13,7 @@ import { ticksFromText } from '../db/column-values.js';
 import { buildReport, renderReportText, type Report } from '../src/cli/report-command.js';
 import { escapeHtml, renderReportHtml } from '../src/cli/render-report-html.js';
 import { EVIL_MODULE, reportStore, SIG_A, SIG_B, SIG_C } from './fixtures/store/report-store.js';
-import { signatureIdOf } from './fixtures/store/timeline-store.js';
+import { emptyStore, signatureIdOf } from './fixtures/store/timeline-store.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const bin = join(root, 'dist', 'src', 'cli', 'main.js');
@@ -72,6 +72,25 @@ describe('report content', () => {
     expect(scoped.buckets[0]!.ioctls.map((io) => [io.code, io.inBucket])).toEqual([['0x00222004', 2]]);
     expect(scoped.timeline.series.map((p) => [p.period, p.count])).toEqual([['2024-05-04', 1], ['2024-05-05', 1], ['2024-05-06', 1], ['2024-05-07', 0]]);
     expect(scoped.filters).toEqual({ since: '2024-05-04T00:00:00.0000000Z', driver: 'mydrv' });
+  });
+
+  it('an empty store gives a page that says so, in text and HTML', () => {
+    const empty = emptyStore();
+    try {
+      const r = buildReport(empty.db, 'empty.db', { sinceTicks: null, driverKey: null, by: null, top: 5, nowTicks: NOW });
+      expect(renderReportText(r, 80, 'ascii')).toBe([
+        'irpscope report', 'generated 2024-05-07T12:00:00Z from empty.db', 'scope: the whole store', '',
+        'Store', '  sources            0', '  incidents          0 (0 without a time)', '  signed incidents   0 in 0 buckets',
+        '  IOCTL occurrences  0 (0 failed)', '  incident times     - .. -', '',
+        'Top buckets (0)', '  no signed incidents in scope', '',
+        'Incidents per day, UTC', '  no incident with a time in scope', '',
+        'Decoded IOCTLs of the worst buckets', '  no IOCTL is recorded in the listed buckets', '',
+      ].join('\n'));
+      const html = renderReportHtml(r);
+      expect([(html.match(/<rect class="bar"/g) ?? []).length, html.includes('<td colspan="6">no signed incidents in scope</td>')]).toEqual([0, true]);
+    } finally {
+      empty.close();
+    }
   });
 
   it('plain text: golden, ASCII at 80 columns', async () => {
@@ -164,7 +183,7 @@ describe('the binary', () => {
     expect(irpscope(['timeline', '--db', db, '--since', '2024-05-05', '--until', '2024-05-01']).code).toBe(2);
     expect(irpscope(['timeline', '--db', db, '--json', '--csv']).code).toBe(2);
     expect(irpscope(['timeline', '--db', join(tmpdir(), 'irpscope-no-such-dir', 'none.db')]).code).toBe(1);
-    expect(irpscope(['report', '--db', db, '--top', '0']).code).toBe(2);
+    expect(irpscope(['report', '--db', db, '--top', '0'])).toMatchObject({ code: 2, stdout: '', stderr: 'irpscope: --top: expected a positive whole number, got "0"\n' });
   });
 
   it('--help names the periods, the ISO weeks and gives examples', () => {

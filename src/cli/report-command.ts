@@ -14,7 +14,7 @@ import { isoFromTicks, UNIX_EPOCH_TICKS } from '../../db/column-values.js';
 import { decodeIoctl } from '../decode/ioctl.js';
 import { parseSince } from './incidents-command.js';
 import { parseDriverOption, parsePeriod, timelineOrUsage, untimedNote } from './timeline-command.js';
-import { addDatabaseOption, parseLimit, withStore } from './store-options.js';
+import { addDatabaseOption, withStore } from './store-options.js';
 import { colorWanted, styler, visible, type Styler } from './terminal.js';
 import { chartCharset, chartWidth, renderBars } from './render-bars.js';
 import { renderReportHtml } from './render-report-html.js';
@@ -170,6 +170,13 @@ export function renderReportText(report: Report, width: number, charset: 'unicod
   return `${out.join('\n')}\n`;
 }
 
+function parseTop(text: string | undefined): number {
+  if (text === undefined) return 5;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--top: expected a positive whole number, got ${JSON.stringify(text)}`);
+  return n;
+}
+
 const ReportOptions = z.object({
   html: z.string().optional(),
   since: z.string().optional(),
@@ -210,7 +217,7 @@ Examples:
         sinceTicks: options.since === undefined ? null : parseSince(options.since),
         driverKey: parseDriverOption(options.driver),
         by: options.by === undefined ? null : parsePeriod(options.by),
-        top: parseLimit(options.top, 5),
+        top: parseTop(options.top),
         nowTicks,
       };
       if (options.html === '') throw new UsageError('--html: expected a file name');
