@@ -134,7 +134,7 @@ export function renderReportHtml(report: Report): string {
 <div class="wide"><table id="store-table"><tbody>
 <tr><th>sources</th><td>${s.sources}</td></tr>
 <tr><th>incidents</th><td>${s.incidents} (${s.untimedIncidents} without a time)</td></tr>
-<tr><th>signed incidents</th><td>${s.signedIncidents} in ${s.buckets} bucket${s.buckets === 1 ? '' : 's'}</td></tr>
+<tr><th>signed incidents</th><td>${s.signedIncidents} in ${s.buckets} bucket${s.buckets === 1 ? '' : 's'}${s.signedIncidents < s.incidents ? ` (${s.incidents - s.signedIncidents} not signed)` : ''}</td></tr>
 <tr><th>IOCTL occurrences</th><td>${s.ioctlOccurrences} (${s.ioctlFailures} failed)</td></tr>
 <tr><th>incident times</th><td>${e(displayTime(s.firstIncident))} .. ${e(displayTime(s.lastIncident))}</td></tr>
 </tbody></table></div>

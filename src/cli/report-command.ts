@@ -134,7 +134,7 @@ export function renderReportText(report: Report, width: number, charset: 'unicod
   out.push(style.bold('Store'));
   out.push(`  sources            ${s.sources}`);
   out.push(`  incidents          ${s.incidents} (${s.untimedIncidents} without a time)`);
-  out.push(`  signed incidents   ${s.signedIncidents} in ${s.buckets} bucket${s.buckets === 1 ? '' : 's'}${s.signedIncidents < s.incidents ? ` (${s.incidents - s.signedIncidents} not signed yet: irpscope buckets signs them)` : ''}`);
+  out.push(`  signed incidents   ${s.signedIncidents} in ${s.buckets} bucket${s.buckets === 1 ? '' : 's'}${s.signedIncidents < s.incidents ? ` (${s.incidents - s.signedIncidents} not signed: irpscope resignature signs every incident)` : ''}`);
   out.push(`  IOCTL occurrences  ${s.ioctlOccurrences} (${s.ioctlFailures} failed)`);
   out.push(`  incident times     ${s.firstIncident ?? '-'} .. ${s.lastIncident ?? '-'}`, '');
   out.push(style.bold(`Top buckets (${report.buckets.length})`));
