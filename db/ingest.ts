@@ -14,6 +14,8 @@ import type { Connection, Store } from './store.js';
 import { codeColumn, driverKey, pointerColumn, ticksFromText, ticksFromValue } from './column-values.js';
 import { DEFAULT_WINDOW_TICKS, LifetimeTracker, lifetimeMark, linkUntimedRows } from './correlate.js';
 import { eventSearchText, incidentSearchText, irpSearchText } from './search-text.js';
+import { signSource } from './signatures.js';
+import type { RuleSet } from '../src/signature/rules.js';
 
 /** A record type the store has no table for (yet): it is kept whole in `events`, with the common columns filled. */
 export interface GenericRecord {
@@ -61,6 +63,8 @@ export interface IngestOptions {
   readonly afterBatch?: (batch: number) => void;
   readonly batchRows?: number;
   readonly windowTicks?: bigint;
+  /** The signature rules new incidents are signed with (default: the built-in rules/). */
+  readonly ruleSet?: RuleSet;
 }
 
 export interface IngestOutcome {
@@ -389,6 +393,8 @@ export class SourceWriter {
         first_ticks = CASE WHEN first_ticks IS NULL OR excluded.first_ticks < first_ticks THEN coalesce(excluded.first_ticks, first_ticks) ELSE first_ticks END,
         last_ticks = CASE WHEN last_ticks IS NULL OR excluded.last_ticks > last_ticks THEN coalesce(excluded.last_ticks, last_ticks) ELSE last_ticks END`).run(source);
     linkUntimedRows(db, source, this.options.windowTicks ?? DEFAULT_WINDOW_TICKS);
+    // Last, once the source's frames and requests are linked: each new incident gets its signature (db/signatures.ts).
+    signSource(db, source, this.options.ruleSet);
     return { records: this.records, skipped: this.skippedCount };
   }
 }
