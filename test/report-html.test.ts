@@ -102,7 +102,7 @@ describe('HTML report in headless Chromium', () => {
       scripts: 0,
       handlers: [],
       storeRows: ['sources', 'incidents', 'signed incidents', 'IOCTL occurrences', 'incident times'],
-      bucketRows: [['1', SIG_A, '61 without a time'], ['2', SIG_B.replace('\u001b', '\\x1b'), '2'], ['3', SIG_C, '1']],
+      bucketRows: [['1', SIG_A, '61 without a time2 builds, 1 machine'], ['2', SIG_B.replace('\u001b', '\\x1b'), '20 builds, 1 machine'], ['3', SIG_C, '10 builds, 1 machine']],
       ioctlTables: [['0x00222004', '0x002D1400'], ['0x00222004']],
       untimed: '1 incident without a time is not on the chart (irpscope incidents lists them)',
     });

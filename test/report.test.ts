@@ -46,6 +46,7 @@ describe('report content', () => {
       [signatureIdOf(SIG_B), SIG_B, 2, 0, '2024-05-04T10:00:00.0000000Z', '2024-05-04T11:00:00.0000000Z', 8, '2024-05-04T11:00:00.0000000Z'],
       [signatureIdOf(SIG_C), SIG_C, 1, 0, '2024-05-02T08:00:00.0000000Z', '2024-05-02T08:00:00.0000000Z', 9, '2024-05-02T08:00:00.0000000Z'],
     ]);
+    expect(report.buckets.map((b) => [b.builds, b.machines, b.newestIncident, b.ruleVersions])).toEqual([[2, 1, 5, ['test-1']], [0, 1, 8, ['test-1']], [0, 1, 9, ['test-1']]]);
     expect(report.timeline.by).toBe('day');
     expect(report.timeline.series.map((p) => [p.period, p.count])).toEqual([
       ['2024-05-01', 3], ['2024-05-02', 1], ['2024-05-03', 0], ['2024-05-04', 3], ['2024-05-05', 1], ['2024-05-06', 1],
@@ -207,5 +208,36 @@ describe('the binary', () => {
     expect(html).toBe(renderReportHtml({ ...report, database: db, generatedAt: json.generatedAt }));
     const text = irpscope(['report', '--db', db], { COLUMNS: '80' });
     expect(text.stdout).toBe(renderReportText({ ...report, database: db, generatedAt: text.stdout.split('\n')[1]!.slice('generated '.length, 'generated '.length + 20) }, 80, 'ascii'));
+  });
+});
+
+describe('on samples ingested (and signed) by the real binary', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'irpscope-report-ingest-'));
+  const db = join(dir, 'store.db');
+  const crash = 'test/fixtures/store/crash-mydrv.txt';
+  const MYDRV = '0xC9/0x7 | mydrv!MyDispatchDeviceControl | IRP_MJ_DEVICE_CONTROL 0x222004';
+
+  beforeAll(() => {
+    const r = spawnSync(process.execPath, [bin, 'ingest', '--db', db, join(root, crash), join(root, 'test/fixtures/store/trace-mydrv.csv'), join(root, 'samples/windbg/winfsp-469.txt'), join(root, 'samples/verifier/scptoolkit-29.txt')], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+  });
+
+  it('report lists the buckets exactly as `buckets --json` does, with the newest incident and the decoded IOCTL', () => {
+    const buckets = JSON.parse(irpscope(['buckets', '--db', db, '--json']).stdout) as Record<string, unknown>[];
+    const r = JSON.parse(irpscope(['report', '--db', db, '--json', '--top', '10']).stdout) as Report;
+    expect(r.buckets.map(({ untimed: _u, newest: _n, ioctls: _i, ...bucket }) => bucket)).toEqual(buckets);
+    const top = r.buckets[0]!;
+    expect([top.signature, top.incidents, top.untimed, top.newest.source, top.newest.line, top.newest.time]).toEqual([MYDRV, 1, 0, join(root, crash), 25, '2016-08-04T17:42:12.3450000Z']);
+    expect(top.ioctls.map((io) => [io.code, io.inBucket, io.drivers, io.method, io.access])).toEqual([['0x00222004', 1, ['mydrv'], 'METHOD_BUFFERED', 'FILE_ANY_ACCESS']]);
+    expect(r.timeline.series.map((p) => [p.period, p.count])).toEqual([['2016-08-04', 1]]);
+    expect([r.store.incidents, r.store.signedIncidents, r.timeline.untimed]).toEqual([3, 3, 2]);
+  });
+
+  it('timeline --bucket takes the id, a prefix or the signature text buckets prints', () => {
+    const id = (JSON.parse(irpscope(['buckets', '--db', db, '--json']).stdout) as { signatureId: string; signature: string }[]).find((b) => b.signature === MYDRV)!.signatureId;
+    for (const bucket of [id, id.slice(0, 5), MYDRV]) {
+      const t = JSON.parse(irpscope(['timeline', '--db', db, '--json', '--by', 'month', '--bucket', bucket]).stdout) as { counted: number; untimed: number; series: { period: string; count: number }[] };
+      expect({ bucket, counted: t.counted, untimed: t.untimed, series: t.series.map((p) => [p.period, p.count]) }).toEqual({ bucket, counted: 1, untimed: 0, series: [['2016-08', 1]] });
+    }
   });
 });

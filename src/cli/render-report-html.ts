@@ -70,7 +70,7 @@ function bucketRows(buckets: readonly ReportBucket[]): string {
   if (buckets.length === 0) return '<tr><td colspan="6">no signed incidents in scope</td></tr>';
   return buckets.map((b, i) => `<tr>
 <td class="num">${i + 1}</td><td><code>${e(b.signatureId)}</code><br><span class="sig">${e(b.signature)}</span></td>
-<td class="num">${b.incidents}${b.untimed ? `<br><small>${b.untimed} without a time</small>` : ''}</td><td>${e(displayTime(b.firstSeen))}</td><td>${e(displayTime(b.lastSeen))}</td>
+<td class="num">${b.incidents}${b.untimed ? `<br><small>${b.untimed} without a time</small>` : ''}<br><small>${b.builds} build${b.builds === 1 ? '' : 's'}, ${b.machines === null ? 'no machine name' : `${b.machines} machine${b.machines === 1 ? '' : 's'}`}</small></td><td>${e(displayTime(b.firstSeen))}</td><td>${e(displayTime(b.lastSeen))}</td>
 <td>incident ${b.newest.id}, ${e(b.newest.time === null ? 'no time' : displayTime(b.newest.time))}<br>${e(b.newest.code ?? 'no bugcheck')}${b.newest.name ? ` ${e(b.newest.name)}` : ''}${b.newest.module ? ` in ${e(b.newest.module)}` : ''}<br><small class="path">${e(b.newest.source)}:${b.newest.line}</small></td>
 </tr>`).join('\n');
 }

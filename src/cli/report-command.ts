@@ -7,7 +7,8 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import type { Connection } from '../../db/store.js';
 import { selectOverview, type StoreOverview } from '../../db/queries/overview.js';
-import { selectBucketIoctls, selectTopBuckets, type TopBucket } from '../../db/queries/top-buckets.js';
+import { selectBuckets, type Bucket } from '../../db/queries/buckets.js';
+import { countUntimedInBucket, selectBucketIoctls, selectIncidentBrief, type IncidentBrief } from '../../db/queries/bucket-detail.js';
 import { selectIoctls, type StatusCount } from '../../db/queries/ioctls.js';
 import { PERIODS, selectTimeline, TimelineTooLongError, type Period, type Timeline } from '../../db/queries/timeline.js';
 import { isoFromTicks, UNIX_EPOCH_TICKS } from '../../db/column-values.js';
@@ -35,7 +36,12 @@ export interface DecodedBucketIoctl {
   readonly statuses: readonly StatusCount[];
 }
 
-export interface ReportBucket extends TopBucket {
+/** A bucket as `irpscope buckets --json` gives it, with what the page adds. */
+export interface ReportBucket extends Bucket {
+  /** Incidents of the bucket without a time (first/last seen cannot include them). */
+  readonly untimed: number;
+  /** The newest incident (newestIncident) in brief. */
+  readonly newest: IncidentBrief;
   readonly ioctls: readonly DecodedBucketIoctl[];
 }
 
@@ -91,8 +97,8 @@ function mergedStatuses(db: Connection, code: number, driverKeys: readonly strin
   return [...counts.values()].sort((a, b) => b.count - a.count || (a.status ?? '').localeCompare(b.status ?? ''));
 }
 
-function decodeBucketIoctls(db: Connection, bucket: TopBucket, q: ReportQuery): DecodedBucketIoctl[] {
-  return selectBucketIoctls(db, bucket.signatureId, { sinceTicks: q.sinceTicks, driverKey: q.driverKey }).map((o) => {
+function decodeBucketIoctls(db: Connection, bucket: Bucket, q: ReportQuery): DecodedBucketIoctl[] {
+  return selectBucketIoctls(db, bucket.signatureId, { sinceTicks: q.sinceTicks, moduleKey: q.driverKey }).map((o) => {
     const d = decodeIoctl(o.code);
     return {
       code: d.code,
@@ -109,14 +115,20 @@ function decodeBucketIoctls(db: Connection, bucket: TopBucket, q: ReportQuery): 
 }
 
 export function buildReport(db: Connection, database: string, q: ReportQuery): Report {
-  const scope = { sinceTicks: q.sinceTicks, driverKey: q.driverKey };
+  // The buckets are chosen as `irpscope buckets --since --module` chooses them; the timeline as `timeline --driver`.
+  const scope = { sinceTicks: q.sinceTicks, moduleKey: q.driverKey };
   return {
     version: 1,
     generatedAt: isoFromTicks(q.nowTicks).replace(/\.\d+Z$/, 'Z'),
     database,
     filters: { since: q.sinceTicks === null ? null : isoFromTicks(q.sinceTicks), driver: q.driverKey },
     store: selectOverview(db),
-    buckets: selectTopBuckets(db, { ...scope, limit: q.top }).map((b) => ({ ...b, ioctls: decodeBucketIoctls(db, b, q) })),
+    buckets: selectBuckets(db, { ...scope, limit: q.top }).map((b) => ({
+      ...b,
+      untimed: countUntimedInBucket(db, b.signatureId, scope),
+      newest: selectIncidentBrief(db, b.newestIncident)!,
+      ioctls: decodeBucketIoctls(db, b, q),
+    })),
     timeline: chooseTimeline(db, q),
   };
 }
@@ -141,7 +153,7 @@ export function renderReportText(report: Report, width: number, charset: 'unicod
   if (report.buckets.length === 0) out.push('  no signed incidents in scope');
   report.buckets.forEach((b, i) => {
     out.push(`  ${i + 1}. ${b.signatureId}  ${b.incidents} incident${b.incidents === 1 ? '' : 's'}${b.untimed ? ` (${b.untimed} without a time)` : ''}  ${visible(b.signature)}`);
-    out.push(`     first ${b.firstSeen ?? '-'}  last ${b.lastSeen ?? '-'}`);
+    out.push(`     first ${b.firstSeen ?? '-'}  last ${b.lastSeen ?? '-'}  builds ${b.builds}  machines ${b.machines ?? '-'}`);
     out.push(`     newest: incident ${b.newest.id}, ${b.newest.time === null ? 'no time' : visible(b.newest.time)}, ${b.newest.code ?? 'no bugcheck'}${b.newest.name ? ` ${visible(b.newest.name)}` : ''}${b.newest.module ? ` in ${visible(b.newest.module)}` : ''} (${visible(b.newest.source)}:${b.newest.line})`);
   });
   out.push('');
@@ -202,7 +214,7 @@ prints the same content as data. The period is the finest of day, week, month,
 year that draws at most ${AUTO_PERIODS} bars, unless --by is given.`)
     .option('--html <file>', 'also write the page as one self-contained HTML file')
     .option('--since <when>', 'only incidents at or after a date (2024-05-01), a UTC time, or a span back from now (36h, 7d, 2w)')
-    .option('--driver <driver>', 'only incidents in this module or image (mydrv, mydrv.sys)')
+    .option('--driver <driver>', 'only this driver (mydrv, mydrv.sys): buckets as buckets --module picks them, the timeline as timeline --driver')
     .option('--by <period>', `the timeline's period: ${PERIODS.join(', ')} (default: chosen to fit)`)
     .option('--top <n>', 'how many buckets to list (default 5)')
     .option('--json', 'print the report as JSON (docs/json.md)'))
