@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -151,6 +151,19 @@ describe('the binary', () => {
     const answer = JSON.parse(bucket.stdout) as { filters: unknown; series: { period: string; count: number }[] };
     expect(answer.filters).toEqual({ bucket: { signatureId: signatureIdOf(SIG_B), signature: SIG_B }, ioctl: null, driver: null, since: '2024-05-03T00:00:00.0000000Z', until: '2024-05-05T23:59:59.9999999Z' });
     expect(answer.series.map((p) => [p.period, p.count])).toEqual([['2024-05-03', 0], ['2024-05-04', 2], ['2024-05-05', 0]]);
+  });
+
+  it('timeline --ioctl takes a name from the private catalog; a damaged catalog stops a name, never a number', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'irpscope-report-catalog-'));
+    const catalog = join(dir, 'catalog.json');
+    expect(irpscope(['catalog', 'add', join(root, 'test/fixtures/catalog/mydrv_ioctl.h')], { IRPSCOPE_CATALOG: catalog }).code).toBe(0);
+    // mydrv_ioctl.h:11 defines IOCTL_MYDRV_LEGACY as CTL_CODE(FILE_DEVICE_UNKNOWN, 0x801, METHOD_BUFFERED, FILE_ANY_ACCESS) = 0x222004.
+    const named = irpscope(['timeline', '--db', db, '--json', '--by', 'week', '--ioctl', 'IOCTL_MYDRV_LEGACY'], { IRPSCOPE_CATALOG: catalog });
+    expect(JSON.parse(named.stdout)).toMatchObject({ counting: 'ioctl-failures', filters: { ioctl: '0x00222004' }, counted: 2, untimed: 7 });
+    writeFileSync(catalog, '{ not json');
+    const broken = irpscope(['timeline', '--db', db, '--ioctl', 'IOCTL_MYDRV_LEGACY'], { IRPSCOPE_CATALOG: catalog });
+    expect([broken.code, broken.stdout, broken.stderr.startsWith(`irpscope: --ioctl IOCTL_MYDRV_LEGACY: ${catalog}: `)]).toEqual([1, '', true]);
+    expect(irpscope(['timeline', '--db', db, '--json', '--ioctl', '222004'], { IRPSCOPE_CATALOG: catalog }).code).toBe(0);
   });
 
   it('human chart: blocks in a UTF-8 locale, # with NO_COLOR or no locale, $COLUMNS wide when piped', () => {

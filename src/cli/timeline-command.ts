@@ -5,8 +5,9 @@ import { PERIODS, selectTimeline, TimelineTooLongError, type Period, type Timeli
 import { BucketLookupError, findBucket, type BucketRef } from '../../db/queries/bucket-lookup.js';
 import { driverKey, isoFromTicks, UNIX_EPOCH_TICKS } from '../../db/column-values.js';
 import type { Connection } from '../../db/store.js';
-import { lookup } from '../decode/lookup.js';
-import { loadCatalog } from '../decode/catalog.js';
+import { lookup, parseNumber } from '../decode/lookup.js';
+import { CatalogError, loadCatalog } from '../decode/catalog.js';
+import type { NameCatalog } from '../decode/catalog-names.js';
 import { defaultCatalogPath } from '../locations.js';
 import { hex32 } from '../records/index.js';
 import { parseSince } from './incidents-command.js';
@@ -14,7 +15,7 @@ import { colorWanted, styler, visible } from './terminal.js';
 import { addDatabaseOption, outputMode, withStore } from './store-options.js';
 import { renderCsv, type Column } from './render-table.js';
 import { chartCharset, chartWidth, renderBars } from './render-bars.js';
-import { UsageError } from './errors.js';
+import { FailureError, UsageError } from './errors.js';
 
 /** What the filters resolved to, as every rendering (and the report) states them. */
 export interface TimelineScope {
@@ -58,7 +59,18 @@ export function parsePeriod(text: string): Period {
 
 /** --ioctl takes a code as WinDbg prints it (0x222004, 222004, 0n2236420) or a name from the headers or the catalog. */
 export function parseIoctlOption(text: string, catalogPath = defaultCatalogPath()): number {
-  const found = lookup(text, { as: 'ioctl', catalog: loadCatalog(catalogPath) });
+  // The private catalog is read only for a name: a number needs no names, and a damaged catalog must not stop it.
+  const byNumber = parseNumber(text);
+  let catalog: NameCatalog | undefined;
+  if (!byNumber.ok) {
+    try {
+      catalog = loadCatalog(catalogPath);
+    } catch (error) {
+      if (error instanceof CatalogError) throw new FailureError(`--ioctl ${text}: ${error.message}`);
+      throw error;
+    }
+  }
+  const found = lookup(text, catalog ? { as: 'ioctl', catalog } : { as: 'ioctl' });
   if (!found.ok) throw new UsageError(`--ioctl: ${found.reason}`);
   return found.decoding.value;
 }
