@@ -13,7 +13,7 @@ import { ticksFromText } from '../db/column-values.js';
 import { buildReport, renderReportText, type Report } from '../src/cli/report-command.js';
 import { escapeHtml, renderReportHtml } from '../src/cli/render-report-html.js';
 import { EVIL_MODULE, reportStore, SIG_A, SIG_B, SIG_C } from './fixtures/store/report-store.js';
-import { emptyStore, signatureIdOf } from './fixtures/store/timeline-store.js';
+import { addIncident, addSource, emptyStore, signatureIdOf } from './fixtures/store/timeline-store.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const bin = join(root, 'dist', 'src', 'cli', 'main.js');
@@ -73,6 +73,20 @@ describe('report content', () => {
     expect(scoped.buckets[0]!.ioctls.map((io) => [io.code, io.inBucket])).toEqual([['0x00222004', 2]]);
     expect(scoped.timeline.series.map((p) => [p.period, p.count])).toEqual([['2024-05-04', 1], ['2024-05-05', 1], ['2024-05-06', 1], ['2024-05-07', 0]]);
     expect(scoped.filters).toEqual({ since: '2024-05-04T00:00:00.0000000Z', driver: 'mydrv' });
+  });
+
+  it('the timeline period is the finest with at most 60 bars, unless --by says', () => {
+    const wide = emptyStore();
+    try {
+      const source = addSource(wide);
+      for (const time of ['2024-01-01T00:00:00Z', '2024-04-30T23:00:00Z']) addIncident(wide, source, { time });
+      const auto = buildReport(wide.db, 'wide.db', { sinceTicks: null, driverKey: null, by: null, top: 5, nowTicks: NOW });
+      expect([auto.timeline.by, auto.timeline.series.length, auto.timeline.series[0]!.period, auto.timeline.series.at(-1)!.period]).toEqual(['week', 18, '2024-W01', '2024-W18']);
+      const monthly = buildReport(wide.db, 'wide.db', { sinceTicks: null, driverKey: null, by: 'month', top: 5, nowTicks: NOW });
+      expect(monthly.timeline.series.map((p) => [p.period, p.count])).toEqual([['2024-01', 1], ['2024-02', 0], ['2024-03', 0], ['2024-04', 1]]);
+    } finally {
+      wide.close();
+    }
   });
 
   it('an empty store gives a page that says so, in text and HTML', () => {
