@@ -16,6 +16,8 @@ import { registerSql } from './sql-command.js';
 import { registerSearch } from './search-command.js';
 import { registerBuckets } from './buckets-command.js';
 import { registerResignature } from './resignature-command.js';
+import { registerTimeline } from './timeline-command.js';
+import { registerReport } from './report-command.js';
 import { registerCompare } from './compare-command.js';
 import { FailureError, UsageError } from './errors.js';
 import { visible } from './terminal.js';
@@ -49,6 +51,8 @@ Exit codes: 0 ok, 1 failure, 2 bad usage. Colour only on a terminal, never with 
   registerSearch(program);
   registerBuckets(program);
   registerResignature(program);
+  registerTimeline(program);
+  registerReport(program);
   registerCompare(program);
   registerCatalog(program);
   registerAudit(program);
