@@ -38,11 +38,13 @@ export class DriverVersionWriter {
     this.insert = db.prepare('INSERT INTO driver_versions (source_id, line, incident_id, driver, driver_key, version, via) VALUES (?, ?, ?, ?, ?, ?, ?)');
   }
 
-  private write(line: number, incidentId: number | null, driver: string | null, version: string | null, via: VersionVia): void {
+  /** Whether a row was written (a blank version or a missing driver gives none). */
+  private write(line: number, incidentId: number | null, driver: string | null, version: string | null, via: VersionVia): boolean {
     const v = version?.trim() ?? '';
     const key = driverKey(driver);
-    if (v === '' || key === null) return;
+    if (v === '' || key === null) return false;
     this.insert.run(this.sourceId, line, incidentId, driver!.trim(), key, v, via);
+    return true;
   }
 
   fromRecord(record: TypedRecord): void {
@@ -61,7 +63,26 @@ export class DriverVersionWriter {
     }
   }
 
-  fromIncident(incidentId: number, line: number, image: string | null, version: string | null): void {
-    this.write(line, incidentId, image, version, 'image_version');
+  fromIncident(incidentId: number, line: number, image: string | null, version: string | null): boolean {
+    return this.write(line, incidentId, image, version, 'image_version');
   }
+}
+
+/**
+ * Migration 3's backfill: the IMAGE_VERSION rows a database written before driver_versions existed would have got
+ * (the incidents kept the version; the lmvm and Procmon rows need the text again, so only a re-ingest adds those).
+ */
+export function backfillImageVersions(db: Connection): number {
+  const writers = new Map<number, DriverVersionWriter>();
+  let rows = 0;
+  const incidents = db.prepare(`SELECT id, source_id, line, coalesce(image, module) AS image, driver_version FROM incidents
+    WHERE driver_version IS NOT NULL AND id NOT IN (SELECT incident_id FROM driver_versions WHERE via = 'image_version' AND incident_id IS NOT NULL) ORDER BY id`)
+    .all() as { id: bigint; source_id: bigint; line: bigint; image: string | null; driver_version: string }[];
+  for (const i of incidents) {
+    const source = Number(i.source_id);
+    let writer = writers.get(source);
+    if (!writer) writers.set(source, (writer = new DriverVersionWriter(db, source)));
+    if (writer.fromIncident(Number(i.id), Number(i.line), i.image, i.driver_version)) rows++;
+  }
+  return rows;
 }

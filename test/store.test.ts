@@ -73,6 +73,9 @@ describe('openStore', () => {
     expect(store.db.prepare('SELECT incident_id, signature, rule_version FROM incident_signatures').all())
       .toEqual([{ incident_id: 1n, signature: '0xC9/0x7 | mydrv!MyDispatchDeviceControl | IRP_MJ_DEVICE_CONTROL 0x222004', rule_version: '1' }]);
     expect(store.db.prepare('SELECT version FROM rule_sets').all()).toEqual([{ version: '1' }]);
+    // ... and gives their IMAGE_VERSION a driver_versions row, as ingest does today.
+    expect(store.db.prepare('SELECT source_id, line, incident_id, driver, driver_key, version, via FROM driver_versions').all())
+      .toEqual([{ source_id: 1n, line: 12n, incident_id: 1n, driver: 'mydrv.sys', driver_key: 'mydrv', version: '1.2.3.4', via: 'image_version' }]);
     // Opening again applies nothing twice.
     store.close();
     const again = openStore(path);
