@@ -1,8 +1,13 @@
 import { defineConfig } from 'vitest/config';
+import { testRunFolder } from './test/global-temp.js';
+
+// Before the workers start: they inherit TMPDIR, and test/global-temp.ts removes the folder after the run.
+process.env.TMPDIR = testRunFolder();
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
+    globalSetup: ['test/global-temp.ts'],
   },
 });
