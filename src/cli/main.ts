@@ -14,6 +14,7 @@ import { registerIoctls } from './ioctls-command.js';
 import { registerShow } from './show-command.js';
 import { registerSql } from './sql-command.js';
 import { registerSearch } from './search-command.js';
+import { registerBrowse } from './browse-command.js';
 import { FailureError, UsageError } from './errors.js';
 import { visible } from './terminal.js';
 
@@ -44,6 +45,7 @@ Exit codes: 0 ok, 1 failure, 2 bad usage. Colour only on a terminal, never with 
   registerShow(program);
   registerSql(program);
   registerSearch(program);
+  registerBrowse(program);
   registerCatalog(program);
   registerAudit(program);
   registerStart(program);

@@ -1,0 +1,191 @@
+/**
+ * The detail pane's lines for the selected row, built from the store and the decoding core: an incident (its
+ * bugcheck with each argument explained, the IOCTLs with every candidate name and the header it comes from, the
+ * IRPs with their stack locations, the stack, the correlated ETW/Procmon records, the source line with the raw
+ * text around it), an IOCTL, a trace event, a source. Pure text with a tone per line; the view draws it.
+ */
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import type { Connection } from '../../db/store.js';
+import { selectIncident, type IoctlView } from '../../db/queries/show.js';
+import { LineSplitter } from '../text/index.js';
+import { decodeIoctlHere } from './decoding.js';
+import { decodeNtStatus } from '../decode/ntstatus.js';
+import { hex32 } from '../decode/names.js';
+import { visible } from '../cli/terminal.js';
+import { displayPath, duration, statusSummary, traceFields } from './columns.js';
+import { isoFromTicks } from '../../db/column-values.js';
+
+export type Tone = 'title' | 'plain' | 'dim' | 'accent' | 'warn' | 'kept';
+export interface DetailLine { readonly text: string; readonly tone: Tone }
+
+const line = (text: string, tone: Tone = 'plain'): DetailLine => ({ text, tone });
+const v = (x: unknown): string => (x === null || x === undefined ? '-' : visible(String(x)));
+
+/** Lines around `at` (1-based) in the file, through the text stage (UTF-16 and CRLF exports read right). */
+export const CONTEXT_LINES = 3;
+const MAX_READ_BYTES = 64 * 1024 * 1024;
+
+export function sourceContext(path: string, at: number, around = CONTEXT_LINES): DetailLine[] {
+  const out: DetailLine[] = [line(`source ${displayPath(path)}:${at}`, 'title')];
+  if (!existsSync(path)) return [...out, line('  the file is no longer at this path: the stored record is all there is', 'warn')];
+  const splitter = new LineSplitter();
+  const wanted: { line: number; text: string }[] = [];
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(1 << 20);
+    let read = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      const lines = n === 0 ? splitter.finish() : splitter.push(buffer.subarray(0, n));
+      for (const l of lines) if (l.line >= at - around && l.line <= at + around) wanted.push(l);
+      read += n;
+      if (n === 0 || (wanted.length > 0 && wanted[wanted.length - 1]!.line >= at + around)) break;
+      if (read > MAX_READ_BYTES) return [...out, line(`  line ${at} is past the first ${MAX_READ_BYTES >> 20} MiB of the file: open it in an editor`, 'warn')];
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (wanted.length === 0) return [...out, line(`  the file has fewer than ${at} lines now: it changed since it was ingested`, 'warn')];
+  for (const l of wanted) out.push(line(`${l.line === at ? '>' : ' '}${String(l.line).padStart(6)}  ${visible(l.text)}`, l.line === at ? 'accent' : 'dim'));
+  return out;
+}
+
+/** An IOCTL code decoded: every candidate name with its header, the fields and what method and access mean. */
+export function ioctlLines(code: number, indent = '  '): DetailLine[] {
+  const d = decodeIoctlHere(code);
+  const out = [line(`${indent}${d.code}  ${d.names[0]?.name ?? 'no known name'}`, 'accent')];
+  if (d.names.length === 0 && d.note) out.push(line(`${indent}  ${d.note}`, 'dim'));
+  for (const n of d.names) out.push(line(`${indent}  name ${n.name}  (${n.sources.join(', ')})${n.conflict ? `  also defined as ${n.conflict.otherValues.join(', ')}` : ''}`, 'dim'));
+  out.push(line(`${indent}  device type 0x${d.deviceType.value.toString(16).toUpperCase().padStart(4, '0')} ${d.deviceType.names[0]?.name ?? ''} (${d.deviceType.range}), function 0x${d.function.value.toString(16).toUpperCase()} (${d.function.range})`));
+  out.push(line(`${indent}  ${d.method.names[0]?.name ?? d.method.value}: ${d.method.meaning}`));
+  out.push(line(`${indent}  ${d.access.names[0]?.name ?? d.access.value}: ${d.access.meaning}`));
+  return out;
+}
+
+function statusLine(status: number | null, indent: string): DetailLine[] {
+  if (status === null) return [];
+  const d = decodeNtStatus(status);
+  return [line(`${indent}status ${d.code} ${d.names.map((n) => n.name).join(' / ') || 'no known name'} (${d.severity.name})`)];
+}
+
+function occurrenceLine(o: IoctlView, indent: string): DetailLine {
+  return line(`${indent}${o.time ?? 'no time'}  ${o.code} ${v(o.name)}${o.status ? `  status ${o.status}${o.statusText ? ` ${visible(o.statusText)}` : ''}` : ''}  via ${o.via}  ${displayPath(o.source)}:${o.line}`);
+}
+
+export interface KeptFrames {
+  /** Frame symbols the signature kept (highlighted in the stack). */
+  readonly kept: ReadonlySet<string>;
+  readonly signature: string | null;
+}
+
+export function incidentLines(db: Connection, id: number, keptFrames?: (db: Connection, id: number) => KeptFrames): DetailLine[] {
+  const d = selectIncident(db, id);
+  if (!d) return [line(`incident ${id} is no longer in the store`, 'warn')];
+  const i = d.incident;
+  const out: DetailLine[] = [line(`incident ${i.id}  ${v(i.name ?? 'unknown bugcheck')} (${i.code ?? 'code not printed'})`, 'title')];
+  out.push(line(`  time     ${v(i.time)}`), line(`  via      ${v(i.via)}`));
+  const params = (i.parameters as ({ kind: string; meaning: string; decoded: string | null } | null)[]) ?? [];
+  i.args.forEach((arg, n) => {
+    const p = params[n];
+    if (arg === null && !p) return;
+    out.push(line(`  Arg${n + 1} ${arg ?? '(not printed)'}  ${p ? visible(p.meaning) : ''}${p?.decoded ? ` -> ${visible(p.decoded)}` : ''}`));
+  });
+  for (const c of i.cases as { argument: number; value: string; title: string }[]) out.push(line(`  case Arg${c.argument} ${c.value}: ${visible(c.title)}`, 'accent'));
+  const facts: [string, string | null][] = [['module', i.module], ['image', i.image], ['symbol', i.symbol], ['bucket', i.failureBucket], ['process', i.process],
+    ['caused by', i.probablyCausedBy], ['OS build', i.build], ['driver ver', i.driverVersion], ['crash IRP', i.irp]];
+  for (const [label, value] of facts) if (value) out.push(line(`  ${label.padEnd(10)} ${visible(value)}`));
+  const signature = keptFrames?.(db, id);
+  if (signature?.signature) out.push(line(`  signature ${visible(signature.signature)}`, 'accent'));
+  const codes = [...new Set(d.ioctls.map((o) => Number(o.code)))];
+  if (codes.length > 0) {
+    out.push(line(''), line('IOCTLs', 'title'));
+    for (const c of codes) out.push(...ioctlLines(c));
+    for (const o of d.ioctls) out.push(occurrenceLine(o, '  seen '));
+  }
+  if (d.irps.length > 0) {
+    out.push(line(''), line('IRPs', 'title'));
+    for (const r of d.irps) {
+      out.push(line(`  ${v(r.majorFunction ?? 'IRP')} IRP ${r.address ?? '?'} ${v(r.driver)}${r.ioctl ? ` IOCTL ${r.ioctl}` : ''}  ${displayPath(r.source)}:${r.line}`, 'accent'));
+      out.push(...statusLine(r.status === null ? null : Number(r.status), '    '));
+      for (const l of r.locations) {
+        out.push(line(`   ${l.current ? '>' : ' '}[${l.location}] ${v(l.majorFunction ?? 'N/A')}${l.minorFunction ? ` / ${visible(l.minorFunction)}` : ''} ${v(l.driver)}${l.fileObject ? ` file ${l.fileObject}` : ''}${l.completionRoutine ? ` completion ${visible(l.completionRoutine)}` : ''}${l.ioctl ? ` IOCTL ${l.ioctl}` : ''}`, l.current ? 'plain' : 'dim'));
+      }
+    }
+  }
+  if (d.frames.length > 0) {
+    out.push(line(''), line(signature?.signature ? 'stack (frames the signature kept are marked *)' : 'stack', 'title'));
+    for (const f of d.frames) {
+      const kept = signature?.kept.has(f.symbol) ?? false;
+      out.push(line(`  ${kept ? '*' : ' '}${f.frame === null ? '  ' : String(f.frame).padStart(2, '0')} ${visible(f.symbol)}${f.verifier ? ' (verifier)' : ''}`, kept ? 'kept' : 'plain'));
+    }
+  }
+  if (d.lifetimes.length > 0 || d.correlationNotes.length > 0) {
+    out.push(line(''), line('the same IRPs in ETW / Procmon records', 'title'));
+    for (const l of d.lifetimes) {
+      out.push(line(`  IRP ${l.irp} ${l.first} .. ${l.last}${l.completed ? '' : ' (not completed in the trace)'}  ${displayPath(l.source)}`, 'accent'));
+      for (const e of l.events) out.push(line(`    ${v(e.time)}  ${v(e.name ?? e.type)}${e.fileObject ? ` file ${e.fileObject}` : ''}${e.status ? ` status ${e.status}` : ''}  line ${e.line}`));
+      for (const o of l.ioctls) out.push(occurrenceLine(o, '    '));
+    }
+    for (const n of d.correlationNotes) out.push(line(`  ${visible(n)}`, 'warn'));
+  }
+  const enabled = d.verifierFlags.filter((f) => f.enabled);
+  if (enabled.length > 0) out.push(line(''), line('verifier flags', 'title'), ...enabled.map((f) => line(`  [X] ${visible(f.name)}${f.bit ? ` ${f.bit}` : ''}`)));
+  out.push(line(''), ...sourceContext(i.source, i.line));
+  return out;
+}
+
+export function ioctlRowLines(db: Connection, values: Readonly<Record<string, unknown>>): DetailLine[] {
+  const code = Number(values.code);
+  const out: DetailLine[] = [line(`IOCTL ${hex32(code)} in ${v(values.driver ?? 'no driver named')}`, 'title'), ...ioctlLines(code)];
+  out.push(line(''), line(`seen ${String(values.occurrences)} times, ${String(values.failed)} failed; statuses: ${statusSummary(values.statuses)}`));
+  if (values.first_ticks !== null) out.push(line(`first ${isoFromTicks(BigInt(values.first_ticks as bigint))}  last ${isoFromTicks(BigInt(values.last_ticks as bigint))}`, 'dim'));
+  const latest = db.prepare(`SELECT o.time_ticks, o.time_text, o.status, o.status_text, o.via, o.line, s.path, o.incident_id FROM ioctl_occurrences o JOIN sources s ON s.id = o.source_id
+    WHERE o.code = ? AND coalesce(o.driver_key, '') = ? ORDER BY o.time_ticks DESC LIMIT 8`).all(code, values.driver_key ?? '') as Record<string, unknown>[];
+  if (latest.length > 0) {
+    out.push(line(''), line('latest occurrences', 'title'));
+    for (const o of latest) {
+      out.push(line(`  ${o.time_ticks !== null ? isoFromTicks(BigInt(o.time_ticks as bigint)) : v(o.time_text)}  ${o.status !== null ? `${hex32(Number(o.status))} ${v(o.status_text)}` : 'no status'}  via ${v(o.via)}${o.incident_id !== null ? `  incident ${String(o.incident_id)}` : ''}  ${displayPath(o.path)}:${String(o.line)}`));
+    }
+  }
+  return out;
+}
+
+export function traceRowLines(db: Connection, values: Readonly<Record<string, unknown>>, sourcePath: string | null): DetailLine[] {
+  const f = traceFields(values);
+  const out: DetailLine[] = [line(`${v(values.name ?? values.type)}  line ${String(values.line)}`, 'title')];
+  out.push(line(`  time     ${values.time_ticks !== null ? isoFromTicks(BigInt(values.time_ticks as bigint)) : v(values.time_text)}`));
+  if (f.major) out.push(line(`  major    ${f.major}`));
+  if (values.irp) out.push(line(`  IRP      ${v(values.irp)}${values.lifetime_id !== null ? `  request ${String(values.lifetime_id)} (f follows it)` : ''}`));
+  if (values.call_ticks !== null && values.call_ticks !== undefined) {
+    const call = BigInt(values.call_ticks as bigint);
+    const done = BigInt(values.done_ticks as bigint);
+    out.push(line(`  request  called ${isoFromTicks(call)}, ${Number(values.completed) === 1 ? `completed ${duration(done - call)} later` : `last seen ${duration(done - call)} later, not completed in the trace`}`));
+  }
+  if (f.process) out.push(line(`  process  ${visible(f.process)}${values.pid !== null ? ` (pid ${String(values.pid)})` : ''}`));
+  if (f.driver) out.push(line(`  driver   ${visible(f.driver)}`));
+  out.push(...statusLine(f.status, '  '));
+  if (f.ioctl !== null) out.push(line(''), line('control code', 'title'), ...ioctlLines(f.ioctl));
+  const record = JSON.parse(String(values.record)) as Record<string, unknown>;
+  out.push(line(''), line('record', 'title'));
+  for (const [k, x] of Object.entries(record)) {
+    if (x === null || k === 'type' || k === 'line') continue;
+    if (typeof x === 'object') for (const [k2, x2] of Object.entries(x as Record<string, unknown>)) out.push(line(`  ${visible(k)}.${visible(k2)}: ${visible(String(x2))}`, 'dim'));
+    else out.push(line(`  ${visible(k)}: ${visible(String(x))}`, 'dim'));
+  }
+  if (sourcePath) out.push(line(''), ...sourceContext(sourcePath, Number(values.line)));
+  void db;
+  return out;
+}
+
+export function sourceRowLines(db: Connection, values: Readonly<Record<string, unknown>>): DetailLine[] {
+  const out: DetailLine[] = [line(`source ${String(values.id)}  ${displayPath(values.path)}`, 'title')];
+  out.push(line(`  format   ${v(values.format)} (${v(values.format_reason)})`), line(`  encoding ${v(values.encoding)}, ${String(values.size_bytes)} bytes`));
+  out.push(line(`  ${String(values.line_count)} lines, ${String(values.record_count)} records, ${String(values.skipped_count)} skipped; ingested ${v(values.ingested_at)}`));
+  out.push(line('  Enter or t: its trace (events in time order)', 'dim'));
+  const skipped = db.prepare('SELECT line, reason, text FROM skipped_lines WHERE source_id = ? ORDER BY line LIMIT 50').all(values.id) as { line: bigint; reason: string; text: string }[];
+  if (skipped.length > 0) {
+    out.push(line(''), line('skipped lines', 'title'));
+    for (const s of skipped) out.push(line(`  ${String(s.line).padStart(6)}  ${visible(s.reason)}`, 'warn'), line(`          ${visible(s.text)}`, 'dim'));
+  }
+  return out;
+}

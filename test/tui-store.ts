@@ -1,0 +1,17 @@
+/** A store built from samples/ (what `npm start` ingests), for the browse tests. */
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openStore, type Store } from '../db/store.js';
+import { ingestInputs } from '../src/cli/ingest-command.js';
+
+export const SAMPLES = resolve('samples');
+
+export async function samplesStore(prefix: string): Promise<{ dir: string; store: Store; path: string }> {
+  const dir = mkdtempSync(join(tmpdir(), `irpscope-${prefix}-`));
+  const path = join(dir, 'samples.db');
+  const store = openStore(path);
+  const folders = readdirSync(SAMPLES, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(SAMPLES, e.name)).sort();
+  await ingestInputs(store, folders);
+  return { dir, store, path };
+}
