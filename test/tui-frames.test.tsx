@@ -103,8 +103,15 @@ function open(width: number, height: number, db: Store = store): Screen {
         await sleep(5);
         write(k);
       }
-      // Let React commit and Ink draw (and a worker query answer).
-      for (let i = 0; i < 100 && (session.state.task || i < 4); i++) await sleep(20);
+      // Let React commit and Ink draw (and a worker query answer): wait until the frame holds still.
+      let last = '';
+      let still = 0;
+      for (let i = 0; i < 250 && still < 3; i++) {
+        await sleep(20);
+        const now = frame();
+        still = now === last && !session.state.task ? still + 1 : 0;
+        last = now;
+      }
     },
     done: finish,
   };
