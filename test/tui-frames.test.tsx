@@ -208,7 +208,7 @@ describe('frames', () => {
     const frame = s.frame();
     // eslint-disable-next-line no-control-regex
     expect(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(frame)).toBe(false);
-    expect(frame.split('\n').slice(2, 3)).toEqual(['>                    0x000000C9 EVIL\\x1b[31mRED                   drv\\x08']);
+    expect(frame.split('\n').slice(2, 3)).toEqual(['>                    0x000000C9 EVIL\\x1b[31mRED                     drv\\x08']);
     expect(frame.split('\n').slice(10, 12)).toEqual([' incident 1  EVIL\\x1b[31mRED (0x000000C9)', '   time     -']);
     expect(frame).toContain(' source /gone/evil\\x1b]0;owned\\x07.txt:7\n   the file is no longer at this path: the stored record is all there is');
     s.done();

@@ -148,6 +148,11 @@ describe('browser reducer', () => {
     expect(late).toBe(cancelled);
   });
 
+  it('reads keys that arrive together as separate presses', () => {
+    const s = browserReducer(start(), { type: 'input', input: 'jj\r\tj', key: {} });
+    expect({ cursor: s.lists.incidents.cursor, pane: s.pane }).toEqual({ cursor: 2, pane: { focus: 'detail', scroll: 1 } });
+  });
+
   it('keeps the cursor on screen when the terminal shrinks', () => {
     const s = press(start(), 'G');
     expect(s.lists.incidents.cursor).toBe(29);

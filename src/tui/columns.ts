@@ -73,9 +73,9 @@ export const INCIDENT_COLUMNS: readonly ColumnSpec[] = [
   { id: 'id', title: 'id', width: 4, priority: 3, align: 'right', sql: null, cell: (v) => text(v.id) },
   { id: 'time', title: 'time', width: 19, priority: 2, sql: "coalesce(substr(i.time_text, 1, 10), 'no time')", cell: (v) => shortTime(v.time_ticks, v.time_text) },
   { id: 'code', title: 'code', width: 10, priority: 1, sql: "printf('0x%08X', i.bugcheck_code)", cell: (v) => code(v.bugcheck_code) },
-  { id: 'name', title: 'bugcheck', width: 26, min: 16, flex: true, priority: 0, sql: 'i.name', cell: (v) => text(v.name) },
-  { id: 'module', title: 'module', width: 14, priority: 1, sql: 'coalesce(i.module, i.image)', cell: (v) => text(v.module ?? v.image) },
-  { id: 'ioctl', title: 'IOCTL', width: 28, priority: 2, sql: '(SELECT c.name FROM ioctl_occurrences o JOIN ioctl_codes c ON c.code = o.code WHERE o.incident_id = i.id ORDER BY o.line LIMIT 1)', cell: (v) => (v.ioctl === null ? '' : ioctlName(v.ioctl)) },
+  { id: 'name', title: 'bugcheck', width: 24, min: 16, flex: true, priority: 0, sql: 'i.name', cell: (v) => text(v.name) },
+  { id: 'module', title: 'module', width: 12, priority: 1, sql: 'coalesce(i.module, i.image)', cell: (v) => text(v.module ?? v.image) },
+  { id: 'ioctl', title: 'IOCTL', width: 24, priority: 2, sql: '(SELECT c.name FROM ioctl_occurrences o JOIN ioctl_codes c ON c.code = o.code WHERE o.incident_id = i.id ORDER BY o.line LIMIT 1)', cell: (v) => (v.ioctl === null ? '' : ioctlName(v.ioctl)) },
   { id: 'source', title: 'source', width: 30, priority: 4, sql: 's.path', cell: (v) => `${baseName(v.path)}:${text(v.line)}` },
 ];
 

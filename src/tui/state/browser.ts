@@ -207,7 +207,6 @@ function runCommand(s: BrowserState, command: Command): BrowserState {
     case 'previous-view': return showView(s, VIEW_ORDER[(VIEW_ORDER.indexOf(s.view) + VIEW_ORDER.length - 1) % VIEW_ORDER.length]!);
     case 'back': {
       if (s.task) return { ...ask(s, { kind: 'cancel' }), task: null, message: { text: `cancelled: ${s.task.label}`, tone: 'info' } };
-      if (s.message) return { ...s, message: null };
       if (s.pane) return { ...s, pane: null };
       if (isList(s.view) && s.filters[s.view].text !== '') {
         return reload({ ...s, filters: { ...s.filters, [s.view]: { text: '', filter: {} } }, message: { text: 'filter cleared', tone: 'info' } }, s.view);
@@ -258,8 +257,15 @@ export function browserReducer(s: BrowserState, a: Action): BrowserState {
     }
     case 'input': {
       if (s.prompt) return editPrompt(s, a.input, a.key);
+      // Keys typed faster than the terminal is read arrive as one string ("\tG", "jjj"): each is its own press.
+      if ([...a.input].length > 1 && !a.key.ctrl && !a.key.escape && !a.input.startsWith('\u001b')) {
+        return [...a.input].reduce<BrowserState>((st, ch) => browserReducer(st, {
+          type: 'input', input: ch === '\t' || ch === '\r' ? '' : ch, key: ch === '\t' ? { tab: true } : ch === '\r' ? { return: true } : {},
+        }), s);
+      }
       const command = commandFor(a.input, a.key);
-      return command ? runCommand({ ...s, request: null }, command) : s;
+      // A message stays until the next key.
+      return command ? runCommand({ ...s, request: null, message: null }, command) : s;
     }
     case 'page': return setList(s, a.view, withPage(s.lists[a.view], a.fetch, a.page, listHeight(s)));
     case 'search-result': {

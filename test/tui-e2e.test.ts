@@ -1,0 +1,92 @@
+/**
+ * The real binary in a real terminal: `irpscope browse` runs inside tmux (its own server socket) on a store built
+ * from samples/ by `irpscope ingest`, with a team catalog that names the sample's private IOCTL. Keys go in with
+ * send-keys; the screen comes back with capture-pane. Needs tmux (.ci/run installs it) and the build (npm test
+ * builds first).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const MAIN = resolve('dist/src/cli/main.js');
+const SOCKET = `irpscope-test-${process.pid}`;
+let dir: string;
+
+const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+const screen = (): string => tmux('capture-pane', '-p', '-t', 'browse');
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until the screen satisfies `ready` (the binary starts slowly on a busy machine), then returns it. */
+async function waitFor(ready: (text: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < until) {
+    text = screen();
+    if (ready(text)) return text;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}; the screen was:\n${text}`);
+}
+
+const keys = (...k: string[]): void => {
+  tmux('send-keys', '-t', 'browse', ...k);
+};
+const selected = (text: string): string | undefined => text.split('\n').find((l) => l.startsWith('>'));
+
+beforeAll(() => {
+  if (spawnSync('tmux', ['-V']).status !== 0) throw new Error('the end-to-end browse test needs tmux: apt-get install -y tmux (.ci/run installs it)');
+  dir = mkdtempSync(join(tmpdir(), 'irpscope-e2e-'));
+  const samples = readdirSync('samples', { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join('samples', e.name));
+  execFileSync(process.execPath, [MAIN, 'ingest', '--db', join(dir, 'samples.db'), ...samples], { stdio: 'ignore' });
+  execFileSync(process.execPath, [MAIN, 'catalog', 'add', '--catalog', join(dir, 'catalog.json'), 'test/fixtures/catalog/mydrv_ioctl.h'], { stdio: 'ignore' });
+});
+
+afterAll(() => {
+  spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('irpscope browse in tmux', () => {
+  it('opens an incident, shows its IOCTL decoded by name, searches, filters, goes back and quits with the terminal restored', { timeout: 120_000 }, async () => {
+    const command = `IRPSCOPE_CATALOG='${join(dir, 'catalog.json')}' NO_COLOR=1 '${process.execPath}' '${MAIN}' browse --db '${join(dir, 'samples.db')}'; echo "browse exited $?"; sleep 600`;
+    tmux('new-session', '-d', '-s', 'browse', '-x', '100', '-y', '30', command);
+    let text = await waitFor((t) => t.includes('row 1/7'), 'the incidents view');
+    expect(selected(text)).toBe('>   1 2016-08-04 17:42:12 0x000000C9 DRIVER_VERIFIER_IOMANAGE~ mydrv        IOCTL_MYDRV_LEGACY');
+    expect(tmux('display', '-p', '-t', 'browse', '#{alternate_on}').trim()).toBe('1');
+
+    keys('Enter');
+    text = await waitFor((t) => t.includes('incident 1  DRIVER_VERIFIER_IOMANAGER_VIOLATION'), 'the detail pane');
+    keys('Tab');
+    await waitFor((t) => t.includes('-- detail (Tab: back to the list'), 'focus on the pane');
+    keys('NPage');
+    text = await waitFor((t) => t.includes('name IOCTL_MYDRV_LEGACY'), 'the decoded IOCTL in the pane');
+    expect(text).toMatch(/ {3}0x00222004 {2}IOCTL_MYDRV_LEGACY\n/);
+    expect(text).toMatch(/name IOCTL_MYDRV_LEGACY {2}\(catalog:.*mydrv_ioctl\.h:11\)/);
+    keys('q');
+    await waitFor((t) => !t.includes('-- detail'), 'the pane to close');
+
+    keys('/', 'WDF', 'Enter');
+    text = await waitFor((t) => selected(t)?.includes('WDF_VIOLATION') === true, 'the search hit');
+    expect(selected(text)).toBe('>   2                     0x0000010D WDF_VIOLATION');
+
+    keys('f', 'bugcheck=0x9F', 'Enter');
+    text = await waitFor((t) => t.includes('filter bugcheck=0x9F'), 'the filtered list');
+    expect(text.split('\n').slice(1, 5)).toEqual([
+      '   id time                code       bugcheck                  module       IOCTL',
+      '>   6                     0x0000009F DRIVER_POWER_STATE_FAILU~',
+      '    5                     0x0000009F DRIVER_POWER_STATE_FAILU~ pci',
+      '',
+    ]);
+
+    keys('Escape');
+    text = await waitFor((t) => t.includes('filter cleared'), 'the filter to clear');
+    expect(text).toContain('row 1/7');
+
+    keys('q');
+    text = await waitFor((t) => t.includes('browse exited'), 'browse to exit');
+    expect(text.trim()).toBe('browse exited 0');
+    expect(tmux('display', '-p', '-t', 'browse', '#{alternate_on} #{cursor_flag}').trim()).toBe('0 1');
+  });
+});
