@@ -89,4 +89,33 @@ describe('irpscope browse in tmux', () => {
     expect(text.trim()).toBe('browse exited 0');
     expect(tmux('display', '-p', '-t', 'browse', '#{alternate_on} #{cursor_flag}').trim()).toBe('0 1');
   });
+
+  it('npm start in a terminal ends in browse over the samples it just ingested', { timeout: 120_000 }, async () => {
+    const db = join(dir, 'start.db');
+    tmux('new-session', '-d', '-s', 'start', '-x', '100', '-y', '30', `NO_COLOR=1 '${process.execPath}' '${MAIN}' start --db '${db}'; echo "start exited $?"; sleep 600`);
+    const until = Date.now() + 60_000;
+    let text = '';
+    while (Date.now() < until && !text.includes('row 1/7')) {
+      await sleep(200);
+      text = tmux('capture-pane', '-p', '-t', 'start');
+    }
+    expect(text.split('\n')[0]).toBe(' irpscope  1 incidents  3 IOCTLs  4 trace  5 sources  7 SQL                                start.db');
+    tmux('send-keys', '-t', 'start', 'q');
+    while (Date.now() < until && !text.includes('start exited')) {
+      await sleep(200);
+      text = tmux('capture-pane', '-p', '-t', 'start');
+    }
+    // The printed answers are back on the normal screen, the prompt after them.
+    expect(text.trim().split('\n').at(-1)).toBe('start exited 0');
+  });
+
+  it('refuses to run without a terminal, and a bad --view, with exit 2 and a clear message', () => {
+    const piped = spawnSync(process.execPath, [MAIN, 'browse', '--db', join(dir, 'samples.db')], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+    expect({ status: piped.status, stdout: piped.stdout, stderr: piped.stderr }).toEqual({
+      status: 2, stdout: '',
+      stderr: 'irpscope: browse needs a terminal (stdin and stdout must be a TTY); for pipes and scripts use irpscope incidents / ioctls / show / sql with --json or --csv\n',
+    });
+    const view = spawnSync(process.execPath, [MAIN, 'browse', '--view', 'bukets'], { encoding: 'utf8' });
+    expect({ status: view.status, stderr: view.stderr }).toEqual({ status: 2, stderr: 'irpscope: --view: expected one of incidents, ioctls, traces, sources, sql, got "bukets"\n' });
+  });
 });
