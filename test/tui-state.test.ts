@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Page, PageRow } from '../db/queries/pages.js';
 import { emptyList, MAX_LOADED, moveBy, toFirst, toLast, withPage, type ListState } from '../src/tui/state/list.js';
 import { browserReducer, initialState, listHeight, type Action, type BrowserState } from '../src/tui/state/browser.js';
-import { commandFor, helpLines, KEY_TABLE, keyNameOf } from '../src/tui/keys.js';
+import { readFileSync } from 'node:fs';
+import { commandFor, helpLines, KEY_TABLE, keyNameOf, keyTableMarkdown } from '../src/tui/keys.js';
 
 const rows = (from: number, count: number): PageRow[] => Array.from({ length: count }, (_, i) => ({ key: [from + i], values: { id: from + i } }));
 const page = (from: number, count: number, more: boolean): Page => ({ rows: rows(from, count), more });
@@ -68,6 +69,10 @@ describe('key table', () => {
       ['e', {}, 'export'], ['?', {}, 'help'], ['c', { ctrl: true }, 'quit'], ['x', {}, null],
     ];
     expect(cases.map(([input, key]) => commandFor(input, key))).toEqual(cases.map((c) => c[2]));
+  });
+
+  it('is the table the README shows (regenerate with keyTableMarkdown() when a key changes)', () => {
+    expect(readFileSync('README.md', 'utf8')).toContain(`\n${keyTableMarkdown()}\n`);
   });
 
   it('binds no key twice', () => {

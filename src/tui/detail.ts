@@ -69,7 +69,7 @@ function statusLine(status: number | null, indent: string): DetailLine[] {
 }
 
 function occurrenceLine(o: IoctlView, indent: string): DetailLine {
-  return line(`${indent}${o.time ?? 'no time'}  ${o.code} ${v(o.name)}${o.status ? `  status ${o.status}${o.statusText ? ` ${visible(o.statusText)}` : ''}` : ''}  via ${o.via}  ${displayPath(o.source)}:${o.line}`);
+  return line(`${indent}${o.time ?? 'no time'}  ${o.code} ${v(o.name ?? decodeIoctlHere(Number(o.code)).names[0]?.name ?? null)}${o.status ? `  status ${o.status}${o.statusText ? ` ${visible(o.statusText)}` : ''}` : ''}  via ${o.via}  ${displayPath(o.source)}:${o.line}`);
 }
 
 export interface KeptFrames {
