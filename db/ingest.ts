@@ -5,14 +5,17 @@
  * buffered and written in batches through prepared statements; nothing holds a whole file in memory.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseChunks } from '../parsers/pipeline.js';
+import { readFileChunks } from '../src/text/index.js';
 import type { Bugcheck, Frame, IoctlOccurrence, Irp, ParsedRecord, Skipped, VerifierFlag } from '../src/records/index.js';
 import type { Connection, Store } from './store.js';
 import { codeColumn, driverKey, pointerColumn, ticksFromText, ticksFromValue } from './column-values.js';
 import { DEFAULT_WINDOW_TICKS, LifetimeTracker, lifetimeMark, linkUntimedRows } from './correlate.js';
 import { eventSearchText, incidentSearchText, irpSearchText } from './search-text.js';
+import { signSource } from './signatures.js';
+import type { RuleSet } from '../src/signature/rules.js';
 
 /** A record type the store has no table for (yet): it is kept whole in `events`, with the common columns filled. */
 export interface GenericRecord {
@@ -60,6 +63,8 @@ export interface IngestOptions {
   readonly afterBatch?: (batch: number) => void;
   readonly batchRows?: number;
   readonly windowTicks?: bigint;
+  /** The signature rules new incidents are signed with (default: the built-in rules/). */
+  readonly ruleSet?: RuleSet;
 }
 
 export interface IngestOutcome {
@@ -388,6 +393,8 @@ export class SourceWriter {
         first_ticks = CASE WHEN first_ticks IS NULL OR excluded.first_ticks < first_ticks THEN coalesce(excluded.first_ticks, first_ticks) ELSE first_ticks END,
         last_ticks = CASE WHEN last_ticks IS NULL OR excluded.last_ticks > last_ticks THEN coalesce(excluded.last_ticks, last_ticks) ELSE last_ticks END`).run(source);
     linkUntimedRows(db, source, this.options.windowTicks ?? DEFAULT_WINDOW_TICKS);
+    // Last, once the source's frames and requests are linked: each new incident gets its signature (db/signatures.ts).
+    signSource(db, source, this.options.ruleSet);
     return { records: this.records, skipped: this.skippedCount };
   }
 }
@@ -474,7 +481,7 @@ export async function ingestSource(store: Store, identity: SourceIdentity, displ
 /** sha256 of a file, streamed. */
 export async function hashFile(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  for await (const chunk of readFileChunks(path)) hash.update(chunk);
   return hash.digest('hex');
 }
 
@@ -489,12 +496,11 @@ export async function ingestFile(store: Store, path: string, options: IngestOpti
   let bytes = 0;
   let writer: RecordSink & { rows: number } | null = null;
   async function* chunks(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of createReadStream(absolute, { highWaterMark: 1 << 20 })) {
-      const buffer = chunk as Buffer;
-      parsedHash.update(buffer);
-      bytes += buffer.length;
+    for await (const chunk of readFileChunks(absolute)) {
+      parsedHash.update(chunk);
+      bytes += chunk.length;
       options.onProgress?.({ bytes, totalBytes, rows: writer?.rows ?? 0 });
-      yield buffer;
+      yield chunk;
     }
   }
   const produce: RecordProducer = async (sink) => {

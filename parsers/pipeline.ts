@@ -2,8 +2,7 @@
  * Bytes -> lines -> (markdown undamaged) -> parser -> records, for one file or stream. Format detection looks at a
  * bounded prefix of decoded lines, says which parser it chose and why; nothing here grows with the input.
  */
-import { createReadStream } from 'node:fs';
-import { LineSplitter, MarkdownUndamager, type SourceLine, type TextEncoding, type UndamageReport } from '../src/text/index.js';
+import { LineSplitter, MarkdownUndamager, readFileChunks, type SourceLine, type TextEncoding, type UndamageReport } from '../src/text/index.js';
 import type { ParsedRecord, Skipped } from '../src/records/index.js';
 import { SNIFF_LINES, type LineAccount, type LineParser, type ParseBatch, type ParserModule } from './types.js';
 import { PARSERS, parserById } from './registry.js';
@@ -54,7 +53,8 @@ export function detect(prefix: readonly string[], forced?: string): Detection {
 }
 
 /**
- * Streams chunks through the text stage and the chosen parser. Records and skipped lines go to the sink as they
+ * Streams chunks through the text stage and the chosen parser. A chunk need only stay valid until the next is asked
+ * for (a reader may reuse its buffer); what is kept longer is copied here. Records and skipped lines go to the sink as they
  * complete, so a caller that does not keep them parses in bounded memory.
  */
 export async function parseChunks(chunks: AsyncIterable<Uint8Array>, path: string, sink: ParseSink, forcedFormat?: string): Promise<ParseSummary> {
@@ -71,7 +71,8 @@ export async function parseChunks(chunks: AsyncIterable<Uint8Array>, path: strin
       done = true;
       break;
     }
-    prefixBytes.push(next.value);
+    // Copied: a chunk may be a reused buffer, valid only until the next one is read (src/text/file-chunks.ts).
+    prefixBytes.push(Uint8Array.prototype.slice.call(next.value));
     prefixLines = prefixLines.concat(sniffSplitter.push(next.value));
   }
   if (done) prefixLines = prefixLines.concat(sniffSplitter.finish());
@@ -150,7 +151,7 @@ export async function parseChunks(chunks: AsyncIterable<Uint8Array>, path: strin
 }
 
 export function parseFile(path: string, sink: ParseSink, forcedFormat?: string): Promise<ParseSummary> {
-  return parseChunks(createReadStream(path, { highWaterMark: 1 << 20 }), path, sink, forcedFormat);
+  return parseChunks(readFileChunks(path), path, sink, forcedFormat);
 }
 
 /** Whole-text convenience for tests and the library: every record and skipped line, collected. */

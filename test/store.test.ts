@@ -67,6 +67,10 @@ describe('openStore', () => {
     expect(searchText(store.db, 'MyDispatchDeviceControl').map((h) => h.kind).sort()).toEqual(['frame', 'incident']);
     expect(searchText(store.db, 'stray words').map((h) => [h.kind, h.line])).toEqual([['skipped', 70]]);
     expect(searchText(store.db, 'crash.txt').map((h) => h.kind)).toEqual(['source']);
+    // Migration 3 signs the incidents the old database already held, with the built-in rules.
+    expect(store.db.prepare('SELECT incident_id, signature, rule_version FROM incident_signatures').all())
+      .toEqual([{ incident_id: 1n, signature: '0xC9/0x7 | mydrv!MyDispatchDeviceControl | IRP_MJ_DEVICE_CONTROL 0x222004', rule_version: '1' }]);
+    expect(store.db.prepare('SELECT version FROM rule_sets').all()).toEqual([{ version: '1' }]);
     // Opening again applies nothing twice.
     store.close();
     const again = openStore(path);

@@ -82,9 +82,8 @@ const GOLDEN: Record<string, { ioctls: string[]; majors: string[]; skipped: Reco
     ioctls: ['0x002260D0'],
     majors: ['IRP_MJ_DEVICE_CONTROL'],
     skipped: {},
-    // 8: the author's "[...]" before the !irp output (no block is open there: a noise pattern for noise.ts);
-    // 31-42: the !thread stack, the stack shape's.
-    othersLines: [8, ...Array.from({ length: 12 }, (_, i) => 31 + i)],
+    // 31-42: the !thread stack, the stack shape's. (Line 8, the author's "[...]", is noise: noise.ts.)
+    othersLines: Array.from({ length: 12 }, (_, i) => 31 + i),
   },
   'winfsp-246-irp.txt': { ioctls: [], majors: ['IRP_MJ_WRITE'], skipped: {} },
   // 1-2: the last STACK_TEXT rows of the !analyze before the !irp, the stack shape's.
@@ -293,6 +292,16 @@ describe('handcrafted: !irp detail, N/A(f), a foreign address', () => {
     expect(skipped).toHaveLength(1);
     expect(skipped[0]).toMatchObject({ line: 2 });
     expect(skipped[0]!.reason).toMatch(/does not fit/);
+  });
+
+  it("an author's elision between blocks is noise, not a skipped line: [...], [ … ], [snip]", async () => {
+    for (const elision of ['[...]', '  [ ... ]', '[…]', '[snip]', '[Truncated]']) {
+      const { skipped, summary } = await parse(['Microsoft (R) Windows Debugger Version 10.0.22621.2428 AMD64', elision, ''].join('\n'), 'windbg');
+      expect(skipped, elision).toEqual([]);
+      expect(summary.account.noiseLines, elision).toBeGreaterThanOrEqual(1);
+    }
+    const { skipped } = await parse(['Microsoft (R) Windows Debugger Version 10.0.22621.2428 AMD64', '[1, 2, 3]', ''].join('\n'), 'windbg');
+    expect(skipped.map((s) => s.text)).toEqual(['[1, 2, 3]']);
   });
 
   it("an author's [...] inside one !irp output keeps it one IRP", async () => {

@@ -10,6 +10,7 @@
  * version of a driver for an incident or an IOCTL occurrence is the one its source printed for that driver.
  */
 import type { Migration } from './index.js';
+import { signUnsigned } from '../signatures.js';
 
 export const signaturesAndVersions: Migration = {
   version: 3,
@@ -27,7 +28,7 @@ CREATE TABLE rule_sets (
 
 CREATE TABLE incident_signatures (
   incident_id INTEGER PRIMARY KEY REFERENCES incidents (id),
-  -- The readable signature, e.g. "0xC4/0x62 | mydrv!MyDrvUnload | IRP_MJ_DEVICE_CONTROL | 0x222004".
+  -- The readable signature, e.g. "0xC9/0x7 | mydrv!MyCompleteRequest | IRP_MJ_DEVICE_CONTROL 0x222004".
   signature TEXT NOT NULL,
   -- First 12 hex digits of sha256(signature): what people type (--bucket 3f2a9c01b7de).
   signature_id TEXT NOT NULL,
@@ -56,4 +57,9 @@ CREATE TABLE driver_versions (
 CREATE INDEX driver_versions_by_driver ON driver_versions (driver_key, version);
 CREATE INDEX driver_versions_by_source ON driver_versions (source_id, driver_key);
 `,
+  // A database from before this schema already holds incidents: they are signed with the built-in rules, so
+  // `buckets` covers the whole history from the first run.
+  after: (db) => {
+    signUnsigned(db);
+  },
 };

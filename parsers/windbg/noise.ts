@@ -22,6 +22,8 @@ function group(firstChars: string, ...patterns: RegExp[]): void {
   }
 }
 
+// An elision the person who pasted the text put in its place: `[...]`, `[…]`, `[ ... ]`, `[snip]`, `[truncated]`.
+group('[', /^\s*\[\s*(?:\.{3,}|…|snip(?:ped)?|truncated|cut|omitted)\s*\]\s*$/i);
 group('S',
   /^\s*SYMSRV:/, // symbol server chatter
   /^\s*Symbol search path is:/,
@@ -65,7 +67,7 @@ group('F',
 group('G', /^\s*GetUrlPageData2 /);
 group('-', /^\s*-{3,}\s*$/); // dash separator lines outside any block
 group('C', /^\s*Copyright \(c\) Microsoft Corporation\./);
-group('M', /^\s*Machine Name:/);
+group('M', /^\s*Machine Name:/); // empty, as minidumps print it; with a value it is a session fact (shapes/session.ts)
 group('Y',
   /^\s*You can troubleshoot most symbol related issues/, // after a Symbol Loading Error Summary
   /^\s*You should also verify that your symbol search path/,

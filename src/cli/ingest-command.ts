@@ -9,6 +9,9 @@ import type { Store } from '../../db/store.js';
 import { FailureError, UsageError } from './errors.js';
 import { colorWanted, styler, visible, type Styler } from './terminal.js';
 import { addDatabaseOption, withStore } from './store-options.js';
+import { ruleSetFor } from './buckets-command.js';
+import { checkRuleSet, RuleDigestMismatchError } from '../../db/signatures.js';
+import type { RuleSet } from '../signature/rules.js';
 import { progressFor, silentProgress, type ProgressReporter } from './ingest-progress.js';
 import { renderTable, type Column } from './render-table.js';
 
@@ -63,6 +66,7 @@ export interface IngestRunOptions {
   readonly format?: string;
   readonly progress?: ProgressReporter;
   readonly afterBatch?: (batch: number) => void;
+  readonly ruleSet?: RuleSet;
 }
 
 /** Ingests every input in order; a file that fails is reported and the others still go in. */
@@ -78,6 +82,7 @@ export async function ingestInputs(store: Store, paths: readonly string[], optio
         ...(options.format ? { format: options.format } : {}),
         onProgress: (p) => progress.update(p),
         ...(options.afterBatch ? { afterBatch: options.afterBatch } : {}),
+        ...(options.ruleSet ? { ruleSet: options.ruleSet } : {}),
       });
       report.outcomes.push(outcome);
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -150,18 +155,31 @@ and dot-files are passed over, and files no parser recognises are listed, not st
     .argument('<path...>', 'files and folders'))
     .option('--format <format>', `force a format for every file: ${formats.join(', ')}`, 'auto')
     .option('--json', 'print { files: [{ path, format, records, skipped, status }], records, skipped } and no progress')
+    .option('--rules <dir>', 'sign new incidents with these team rules on top of the built-in ones (default $IRPSCOPE_RULES; docs/signatures.md)')
     .addHelpText('after', `
 Examples:
   irpscope ingest tickets/
   irpscope ingest crash.txt trace.csv --db team.db --json`)
-    .action(async (paths: string[], options: { db?: string; format: string; json?: boolean }) => {
+    .action(async (paths: string[], options: { db?: string; format: string; json?: boolean; rules?: string }) => {
       if (!formats.includes(options.format)) throw new UsageError(`--format: unknown format ${JSON.stringify(options.format)} (known: ${formats.join(', ')})`);
+      const ruleSet = ruleSetFor(options.rules);
       await withStore(options.db, {}, async (store) => {
+        // Before any parsing: rules that changed under an unchanged version would be refused at the first crash.
+        try {
+          checkRuleSet(store.db, ruleSet);
+        } catch (error) {
+          if (error instanceof RuleDigestMismatchError) throw new FailureError(error.message);
+          throw error;
+        }
         const afterBatch = faultHook(process.env);
         const report = await ingestInputs(store, paths, {
           format: options.format,
           progress: options.json ? silentProgress() : progressFor(process.stderr),
           ...(afterBatch ? { afterBatch } : {}),
+          ruleSet,
+        }).catch((error: unknown) => {
+          if (error instanceof RuleDigestMismatchError) throw new FailureError(error.message);
+          throw error;
         });
         if (options.json) process.stdout.write(`${JSON.stringify(ingestJson(report), null, 2)}\n`);
         else process.stdout.write(renderIngestReport(styler(colorWanted(process.stdout)), report, store.path));

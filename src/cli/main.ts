@@ -15,6 +15,8 @@ import { registerShow } from './show-command.js';
 import { registerSql } from './sql-command.js';
 import { registerSearch } from './search-command.js';
 import { registerBrowse } from './browse-command.js';
+import { registerBuckets } from './buckets-command.js';
+import { registerResignature } from './resignature-command.js';
 import { FailureError, UsageError } from './errors.js';
 import { visible } from './terminal.js';
 
@@ -46,6 +48,8 @@ Exit codes: 0 ok, 1 failure, 2 bad usage. Colour only on a terminal, never with 
   registerSql(program);
   registerSearch(program);
   registerBrowse(program);
+  registerBuckets(program);
+  registerResignature(program);
   registerCatalog(program);
   registerAudit(program);
   registerStart(program);

@@ -16,6 +16,8 @@ export interface Column<R> {
   readonly value: (row: R) => Cell;
   /** Right-align (counts). */
   readonly numeric?: boolean;
+  /** Never shortened: a value whose every character matters (a crash signature), best as the last column. */
+  readonly whole?: boolean;
 }
 
 const MAX_CELL = 60;
@@ -28,7 +30,7 @@ function cellText(cell: Cell): string {
 export function renderTable<R>(style: Styler, rows: readonly R[], columns: readonly Column<R>[]): string {
   const cells = rows.map((row) => columns.map((c) => {
     const text = cellText(c.value(row));
-    return text.length > MAX_CELL ? `${text.slice(0, MAX_CELL - 3)}...` : text;
+    return text.length > MAX_CELL && !c.whole ? `${text.slice(0, MAX_CELL - 3)}...` : text;
   }));
   const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((r) => r[i]!.length)));
   const pad = (text: string, i: number): string => (columns[i]!.numeric ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));

@@ -171,7 +171,7 @@ export type Frame = z.infer<typeof FrameSchema>;
 export const SessionSchema = z.object({
   type: z.literal('session'),
   ...Base,
-  key: z.enum(['debugger-version', 'dump-file', 'dump-type', 'os', 'build-lab', 'kernel-base', 'session-time', 'system-uptime', 'connected', 'product']),
+  key: z.enum(['debugger-version', 'dump-file', 'dump-type', 'os', 'build-lab', 'kernel-base', 'session-time', 'system-uptime', 'connected', 'product', 'machine-name']),
   value: z.string(),
 });
 export type Session = z.infer<typeof SessionSchema>;

@@ -11,3 +11,4 @@ export {
   MarkdownUndamager,
   isFenceLine,
 } from './markdown.js';
+export { FILE_CHUNK_BYTES, readFileChunks } from './file-chunks.js';

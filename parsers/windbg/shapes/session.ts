@@ -20,6 +20,8 @@ const PRODUCT = /^Product:\s*(.*?)\s*$/;
 const BUILD_LAB = /^(?:Built by|Edition build lab):\s*(.*?)\s*$/;
 const KERNEL_BASE = /^Kernel base = (0x[0-9a-fA-F`]+)/;
 const SESSION_TIME = /^Debug session time:\s*(.*?)\s*$/;
+/** `Machine Name:` with a value (a live or full-dump session); minidumps print it empty, and empty it is noise. */
+const MACHINE = /^Machine Name:\s*(\S.*?)\s*$/;
 const UPTIME = /^System Uptime:\s*(.*?)\s*$/;
 const CONNECTED = /^Connected to (.*?)\s*$/;
 const CONNECTED_BUILD = /^Windows \S+(?: \S+)*? (\d{4,5}) /;
@@ -40,6 +42,7 @@ export const sessionShape: Shape = {
           endSession(context);
           return record(context, line, 'debugger-version', m[1]!);
         }
+        if ((m = MACHINE.exec(text))) return record(context, line, 'machine-name', m[1]!);
         break;
       case 0x4c: // L
         if ((m = DUMP_FILE.exec(text))) {
