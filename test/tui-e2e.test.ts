@@ -60,7 +60,12 @@ describe('irpscope browse in tmux', () => {
     text = await waitFor((t) => t.includes('incident 1  DRIVER_VERIFIER_IOMANAGER_VIOLATION'), 'the detail pane');
     keys('Tab');
     await waitFor((t) => t.includes('-- detail (Tab: back to the list'), 'focus on the pane');
-    keys('NPage');
+    // PgDn through the pane until the IOCTL section is on screen.
+    for (let i = 0; i < 6 && !screen().includes('name IOCTL_MYDRV_LEGACY'); i++) {
+      const before = screen();
+      keys('NPage');
+      await waitFor((t) => t !== before, 'the pane to scroll');
+    }
     text = await waitFor((t) => t.includes('name IOCTL_MYDRV_LEGACY'), 'the decoded IOCTL in the pane');
     expect(text).toMatch(/ {3}0x00222004 {2}IOCTL_MYDRV_LEGACY\n/);
     expect(text).toMatch(/name IOCTL_MYDRV_LEGACY {2}\(catalog:.*mydrv_ioctl\.h:11\)/);
@@ -99,7 +104,7 @@ describe('irpscope browse in tmux', () => {
       await sleep(200);
       text = tmux('capture-pane', '-p', '-t', 'start');
     }
-    expect(text.split('\n')[0]).toBe(' irpscope  1 incidents  3 IOCTLs  4 trace  5 sources  7 SQL                                start.db');
+    expect(text.split('\n')[0]).toBe(' irpscope  1 incidents  2 buckets  3 IOCTLs  4 trace  5 sources  7 SQL                     start.db');
     tmux('send-keys', '-t', 'start', 'q');
     while (Date.now() < until && !text.includes('start exited')) {
       await sleep(200);
@@ -116,6 +121,6 @@ describe('irpscope browse in tmux', () => {
       stderr: 'irpscope: browse needs a terminal (stdin and stdout must be a TTY); for pipes and scripts use irpscope incidents / ioctls / show / sql with --json or --csv\n',
     });
     const view = spawnSync(process.execPath, [MAIN, 'browse', '--view', 'bukets'], { encoding: 'utf8' });
-    expect({ status: view.status, stderr: view.stderr }).toEqual({ status: 2, stderr: 'irpscope: --view: expected one of incidents, ioctls, traces, sources, sql, got "bukets"\n' });
+    expect({ status: view.status, stderr: view.stderr }).toEqual({ status: 2, stderr: 'irpscope: --view: expected one of incidents, buckets, ioctls, traces, sources, sql, got "bukets"\n' });
   });
 });

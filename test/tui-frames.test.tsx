@@ -134,6 +134,17 @@ for (const [width, height] of [[80, 24], [120, 40]] as const) {
       await expect(s.frame()).toMatchFileSnapshot(golden('incident-detail'));
       await s.type(TAB, 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j');
       await expect(s.frame()).toMatchFileSnapshot(golden('incident-detail-scrolled'));
+      await s.type('G');
+      await expect(s.frame()).toMatchFileSnapshot(golden('incident-detail-end'));
+      s.done();
+    });
+
+    it('buckets from the signatures module, and what a bucket shares', async () => {
+      const s = open(width, height);
+      await s.type('2');
+      await expect(s.frame()).toMatchFileSnapshot(golden('buckets'));
+      await s.type(ENTER);
+      await expect(s.frame()).toMatchFileSnapshot(golden('bucket-detail'));
       s.done();
     });
 

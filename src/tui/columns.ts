@@ -176,3 +176,13 @@ export function fit(cell: string, width: number, align: 'left' | 'right' = 'left
   const pad = ' '.repeat(width - chars.length);
   return align === 'right' ? pad + cell : cell + pad;
 }
+
+/** Buckets: rows of db/queries/buckets.ts's `selectBuckets` (the signatures module's answer, not recomputed here). */
+export const BUCKET_COLUMNS: readonly ColumnSpec[] = [
+  { id: 'incidents', title: 'count', width: 5, priority: 0, align: 'right', sql: null, cell: (v) => text(v.incidents) },
+  { id: 'signature', title: 'signature', width: 50, min: 20, flex: true, priority: 0, sql: null, cell: (v) => text(v.signature) },
+  { id: 'module', title: 'module', width: 12, priority: 2, sql: null, cell: (v) => text(v.module) },
+  { id: 'lastSeen', title: 'last seen', width: 19, priority: 3, sql: null, cell: (v) => text(typeof v.lastSeen === 'string' ? v.lastSeen.slice(0, 19).replace('T', ' ') : '') },
+  { id: 'builds', title: 'builds', width: 6, priority: 4, align: 'right', sql: null, cell: (v) => text(v.builds) },
+  { id: 'signatureId', title: 'id', width: 12, priority: 5, sql: null, cell: (v) => text(v.signatureId) },
+];

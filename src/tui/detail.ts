@@ -7,6 +7,7 @@
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import type { Connection } from '../../db/store.js';
 import { selectIncident, type IoctlView } from '../../db/queries/show.js';
+import { explainIncident, explainSignature } from '../../db/queries/buckets.js';
 import { LineSplitter } from '../text/index.js';
 import { decodeIoctlHere } from './decoding.js';
 import { decodeNtStatus } from '../decode/ntstatus.js';
@@ -72,13 +73,7 @@ function occurrenceLine(o: IoctlView, indent: string): DetailLine {
   return line(`${indent}${o.time ?? 'no time'}  ${o.code} ${v(o.name ?? decodeIoctlHere(Number(o.code)).names[0]?.name ?? null)}${o.status ? `  status ${o.status}${o.statusText ? ` ${visible(o.statusText)}` : ''}` : ''}  via ${o.via}  ${displayPath(o.source)}:${o.line}`);
 }
 
-export interface KeptFrames {
-  /** Frame symbols the signature kept (highlighted in the stack). */
-  readonly kept: ReadonlySet<string>;
-  readonly signature: string | null;
-}
-
-export function incidentLines(db: Connection, id: number, keptFrames?: (db: Connection, id: number) => KeptFrames): DetailLine[] {
+export function incidentLines(db: Connection, id: number): DetailLine[] {
   const d = selectIncident(db, id);
   if (!d) return [line(`incident ${id} is no longer in the store`, 'warn')];
   const i = d.incident;
@@ -94,8 +89,14 @@ export function incidentLines(db: Connection, id: number, keptFrames?: (db: Conn
   const facts: [string, string | null][] = [['module', i.module], ['image', i.image], ['symbol', i.symbol], ['bucket', i.failureBucket], ['process', i.process],
     ['caused by', i.probablyCausedBy], ['OS build', i.build], ['driver ver', i.driverVersion], ['crash IRP', i.irp]];
   for (const [label, value] of facts) if (value) out.push(line(`  ${label.padEnd(10)} ${visible(value)}`));
-  const signature = keptFrames?.(db, id);
-  if (signature?.signature) out.push(line(`  signature ${visible(signature.signature)}`, 'accent'));
+  // The signature (src/signature/, stored at ingest): its parts and why, and which frames its rule walk kept.
+  const signed = explainIncident(db, id);
+  if (signed) {
+    out.push(line(''), line(`signature ${signed.signatureId}  (${signed.bucketSize} incident${signed.bucketSize === 1 ? '' : 's'} in its bucket; rules ${visible(signed.ruleVersion)})`, 'title'));
+    out.push(line(`  ${visible(signed.signature)}`, 'kept'));
+    for (const p of signed.explanation.parts) out.push(line(`  ${p.part}: ${visible(p.why)}`, 'dim'));
+  }
+  const steps = new Map((signed?.explanation.frames ?? []).filter((f) => f.line !== null).map((f) => [f.line!, f]));
   const codes = [...new Set(d.ioctls.map((o) => Number(o.code)))];
   if (codes.length > 0) {
     out.push(line(''), line('IOCTLs', 'title'));
@@ -113,10 +114,12 @@ export function incidentLines(db: Connection, id: number, keptFrames?: (db: Conn
     }
   }
   if (d.frames.length > 0) {
-    out.push(line(''), line(signature?.signature ? 'stack (frames the signature kept are marked *)' : 'stack', 'title'));
+    out.push(line(''), line(signed ? 'stack (* the frames the signature kept; the rule that passed over each other frame)' : 'stack', 'title'));
     for (const f of d.frames) {
-      const kept = signature?.kept.has(f.symbol) ?? false;
-      out.push(line(`  ${kept ? '*' : ' '}${f.frame === null ? '  ' : String(f.frame).padStart(2, '0')} ${visible(f.symbol)}${f.verifier ? ' (verifier)' : ''}`, kept ? 'kept' : 'plain'));
+      const step = steps.get(f.line);
+      const kept = step !== undefined && (step.outcome === 'kept' || step.outcome === 'prefix' || step.outcome === 'collapsed');
+      const why = step && !kept ? `  ${step.outcome}${step.rule ? ` by ${step.rule}` : ''}` : '';
+      out.push(line(`  ${kept ? '*' : ' '}${f.frame === null ? '  ' : String(f.frame).padStart(2, '0')} ${visible(f.symbol)}${f.verifier ? ' (verifier)' : ''}${why}`, kept ? 'kept' : step ? 'dim' : 'plain'));
     }
   }
   if (d.lifetimes.length > 0 || d.correlationNotes.length > 0) {
@@ -187,5 +190,19 @@ export function sourceRowLines(db: Connection, values: Readonly<Record<string, u
     out.push(line(''), line('skipped lines', 'title'));
     for (const s of skipped) out.push(line(`  ${String(s.line).padStart(6)}  ${visible(s.reason)}`, 'warn'), line(`          ${visible(s.text)}`, 'dim'));
   }
+  return out;
+}
+
+/** A bucket: its signature, what every incident of it shares and why, how they differ, and its incidents. */
+export function bucketLines(db: Connection, signatureId: string): DetailLine[] {
+  const b = explainSignature(db, signatureId);
+  if (!b) return [line(`bucket ${signatureId} is no longer in the store (resignature may have regrouped it)`, 'warn')];
+  const out: DetailLine[] = [line(`bucket ${b.signatureId}  ${b.incidents.length} incident${b.incidents.length === 1 ? '' : 's'}; rules ${b.ruleVersions.join(', ')}`, 'title'), line(`  ${visible(b.signature)}`, 'kept')];
+  out.push(line(''), line('what they share', 'title'));
+  for (const p of b.shared) out.push(line(`  ${p.part} ${visible(p.value ?? '-')}`, 'accent'), line(`    ${visible(p.why)}`, 'dim'));
+  out.push(line(''), line('as printed', 'title'));
+  for (const f of b.printedForms) out.push(line(`  ${visible(f.printed)}  (incident${f.incidents.length === 1 ? '' : 's'} ${f.incidents.join(', ')})`));
+  out.push(line(''), line('incidents', 'title'));
+  for (const m of b.incidents) out.push(line(`  ${String(m.incident).padStart(5)}  ${m.time ?? 'no time'}  frames from ${m.framesFrom}${m.skipped ? `, ${m.skipped} passed over` : ''}  ${displayPath(m.source)}:${m.line}`));
   return out;
 }

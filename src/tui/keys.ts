@@ -40,6 +40,7 @@ export const KEY_TABLE: readonly Binding[] = [
   { keys: ['N'], command: 'search-previous', help: 'previous match', group: 'find' },
   { keys: ['F'], command: 'frequency', help: 'frequency of the values of the current column', group: 'find' },
   { keys: ['1'], command: 'view-incidents', help: 'incidents, newest first', group: 'views' },
+  { keys: ['2'], command: 'view-buckets', help: 'buckets: incidents grouped by signature, with counts', group: 'views' },
   { keys: ['3'], command: 'view-ioctls', help: 'IOCTLs: every code seen, decoded, with counts and statuses', group: 'views' },
   { keys: ['4'], command: 'view-traces', help: 'trace: the events of one ETW or Procmon source in time order', group: 'views' },
   { keys: ['5'], command: 'view-sources', help: 'sources: ingested files with skipped-line counts', group: 'views' },

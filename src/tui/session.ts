@@ -15,6 +15,19 @@ import {
 } from '../../db/queries/pages.js';
 import { browserReducer, initialState, LIST_COLUMNS, PAGE_SIZE, type Action, type BrowserState, type ListViewId, type Request, type ViewId } from './state/browser.js';
 import type { QueryAnswer, QueryMessage } from './query-worker.js';
+import { selectBuckets } from '../../db/queries/buckets.js';
+import type { ViewFilter } from '../../db/queries/pages.js';
+
+/**
+ * Buckets come from the signatures module's own question (selectBuckets), largest first. They are groups, as many
+ * as distinct signatures, so they are read in one page of at most MAX_BUCKETS; the view says when more exist.
+ */
+export const MAX_BUCKETS = 1000;
+
+function bucketPage(db: Connection, f: ViewFilter): Page {
+  const buckets = selectBuckets(db, { sinceTicks: f.sinceTicks ?? null, moduleKey: f.module ?? null, limit: MAX_BUCKETS + 1 });
+  return { rows: buckets.slice(0, MAX_BUCKETS).map((b, i) => ({ key: [i], values: { ...b } })), more: false };
+}
 
 /** Rows the SQL view keeps of a result (the rest is counted as cut, and `irpscope sql` gives all of it). */
 export const SQL_MAX_ROWS = 10_000;
@@ -24,7 +37,7 @@ const here = fileURLToPath(import.meta.url);
 // compiled one under dist/ (npm test builds first).
 const WORKER_FILE = here.endsWith('.ts') ? join(dirname(here), '..', '..', 'dist', 'src', 'tui', 'query-worker.js') : join(dirname(here), 'query-worker.js');
 
-export function keysetOf(state: BrowserState, view: ListViewId): Keyset {
+export function keysetOf(state: BrowserState, view: Exclude<ListViewId, 'buckets'>): Keyset {
   const filter = state.filters[view].filter;
   switch (view) {
     case 'incidents': return incidentKeyset(filter);
@@ -75,11 +88,19 @@ export class BrowserSession {
       switch (request.kind) {
         case 'page': {
           if (request.view === 'sql') return;
+          if (request.view === 'buckets') {
+            this.send({ type: 'page', view: 'buckets', fetch: request.fetch, page: bucketPage(this.db, this.current.filters.buckets.filter) });
+            return;
+          }
           const page = selectPage(this.db, keysetOf(this.current, request.view), request.fetch.at, PAGE_SIZE);
           this.send({ type: 'page', view: request.view, fetch: request.fetch, page });
           return;
         }
         case 'search': {
+          if (request.view === 'buckets') {
+            this.searchLoaded(request.view, request.direction, request.text);
+            return;
+          }
           const set = keysetOf(this.current, request.view);
           const list = this.current.lists[request.view];
           const at = list.rows[list.cursor];
@@ -90,6 +111,7 @@ export class BrowserSession {
           return;
         }
         case 'frequency': {
+          if (request.view === 'buckets') return;
           const { sql, params } = frequencySql(keysetOf(this.current, request.view), request.column.sql!);
           this.query({ kind: 'frequency', sql, params }, request.id, (answer) => {
             this.send({ type: 'frequency-result', request: request.id, title: request.column.title, rows: answer.rows.map((r) => [r[0] === null ? '(none)' : String(r[0]), Number(r[1])] as const) });
@@ -118,6 +140,21 @@ export class BrowserSession {
     } catch (error) {
       this.send({ type: 'failed', request: null, message: (error as Error).message });
     }
+  }
+
+  /** `/` in a view that is loaded whole: the next row (either way) whose cells contain the text, ignoring case. */
+  private searchLoaded(view: ListViewId, direction: 'next' | 'previous', text: string): void {
+    const list = this.current.lists[view];
+    const wanted = text.toLowerCase();
+    const hits = (i: number): boolean => LIST_COLUMNS[view].some((c) => c.cell(list.rows[i]!.values).toLowerCase().includes(wanted));
+    const step = direction === 'next' ? 1 : -1;
+    for (let i = list.cursor + step; i >= 0 && i < list.rows.length; i += step) {
+      if (hits(i)) {
+        this.send({ type: 'select', view, index: i });
+        return;
+      }
+    }
+    this.send({ type: 'search-result', view, page: null, text });
   }
 
   /** Runs one message on the worker (started on first use); a terminated worker simply never answers. */
@@ -151,7 +188,8 @@ export class BrowserSession {
       const columns = LIST_COLUMNS[view];
       header = columns.map((c) => c.id);
       cells = [];
-      for (const row of everyRow(this.db, keysetOf(this.current, view))) cells.push(columns.map((c) => c.cell(row.values)));
+      const rows = view === 'buckets' ? this.current.lists.buckets.rows : everyRow(this.db, keysetOf(this.current, view));
+      for (const row of rows) cells.push(columns.map((c) => c.cell(row.values)));
     }
     const body = file.toLowerCase().endsWith('.json')
       ? `${JSON.stringify(cells.map((c) => Object.fromEntries(header.map((h, i) => [h, c[i]]))), null, 2)}\n`

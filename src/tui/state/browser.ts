@@ -6,16 +6,16 @@
  */
 import { FilterError, parseViewFilter, type Page, type ViewFilter } from '../../../db/queries/pages.js';
 import { commandFor, keyNameOf, type Command, type PressedKey } from '../keys.js';
-import { INCIDENT_COLUMNS, IOCTL_COLUMNS, SOURCE_COLUMNS, TRACE_COLUMNS, type ColumnSpec } from '../columns.js';
+import { BUCKET_COLUMNS, INCIDENT_COLUMNS, IOCTL_COLUMNS, SOURCE_COLUMNS, TRACE_COLUMNS, type ColumnSpec } from '../columns.js';
 import { emptyList, moveBy, PAGE_SIZE, selectedRow, toFirst, toLast, withCursor, withPage, type ListState, type PageFetch } from './list.js';
 
-export type ListViewId = 'incidents' | 'ioctls' | 'traces' | 'sources';
+export type ListViewId = 'incidents' | 'buckets' | 'ioctls' | 'traces' | 'sources';
 export type ViewId = ListViewId | 'sql';
-export const VIEW_ORDER: readonly ViewId[] = ['incidents', 'ioctls', 'traces', 'sources', 'sql'];
-export const VIEW_TITLES: Record<ViewId, string> = { incidents: 'incidents', ioctls: 'IOCTLs', traces: 'trace', sources: 'sources', sql: 'SQL' };
+export const VIEW_ORDER: readonly ViewId[] = ['incidents', 'buckets', 'ioctls', 'traces', 'sources', 'sql'];
+export const VIEW_TITLES: Record<ViewId, string> = { incidents: 'incidents', buckets: 'buckets', ioctls: 'IOCTLs', traces: 'trace', sources: 'sources', sql: 'SQL' };
 
 export const LIST_COLUMNS: Record<ListViewId, readonly ColumnSpec[]> = {
-  incidents: INCIDENT_COLUMNS, ioctls: IOCTL_COLUMNS, traces: TRACE_COLUMNS, sources: SOURCE_COLUMNS,
+  incidents: INCIDENT_COLUMNS, buckets: BUCKET_COLUMNS, ioctls: IOCTL_COLUMNS, traces: TRACE_COLUMNS, sources: SOURCE_COLUMNS,
 };
 
 export type PromptKind = 'search' | 'filter' | 'sql' | 'export';
@@ -65,7 +65,9 @@ export type Action =
   | { readonly type: 'frequency-result'; readonly request: number; readonly title: string; readonly rows: readonly (readonly [string, number])[] }
   | { readonly type: 'sql-result'; readonly request: number; readonly columns: readonly string[]; readonly page: Page; readonly note: string }
   | { readonly type: 'failed'; readonly request: number | null; readonly message: string }
-  | { readonly type: 'exported'; readonly file: string; readonly rows: number };
+  | { readonly type: 'exported'; readonly file: string; readonly rows: number }
+  /** A search hit among the rows already loaded (views read whole, such as buckets). */
+  | { readonly type: 'select'; readonly view: ListViewId; readonly index: number };
 
 /** Rows of the list on screen: the frame takes a title line, a header line and a status line; a pane takes 60 %. */
 export function listHeight(s: Pick<BrowserState, 'height' | 'pane'>): number {
@@ -74,10 +76,10 @@ export function listHeight(s: Pick<BrowserState, 'height' | 'pane'>): number {
 }
 
 export function initialState(width: number, height: number): BrowserState {
-  const lists = { incidents: emptyList, ioctls: emptyList, traces: emptyList, sources: emptyList, sql: { ...emptyList, loaded: true } };
+  const lists = { incidents: emptyList, buckets: emptyList, ioctls: emptyList, traces: emptyList, sources: emptyList, sql: { ...emptyList, loaded: true } };
   const noFilter = { text: '', filter: {} };
   return {
-    view: 'incidents', width, height, lists, filters: { incidents: noFilter, ioctls: noFilter, traces: noFilter, sources: noFilter },
+    view: 'incidents', width, height, lists, filters: { incidents: noFilter, buckets: noFilter, ioctls: noFilter, traces: noFilter, sources: noFilter },
     search: null, traceSource: null, pane: null, prompt: null, overlay: null, task: null, sql: { text: '', columns: [], note: null },
     message: null, empty: false, request: null, nextId: 1, quit: false,
   };
@@ -242,7 +244,7 @@ function runCommand(s: BrowserState, command: Command): BrowserState {
     case 'view-traces': return showView(s, 'traces');
     case 'view-sources': return showView(s, 'sources');
     case 'view-sql': return showView(s, 'sql');
-    case 'view-buckets':
+    case 'view-buckets': return showView(s, 'buckets');
     case 'view-timeline':
       return s;
   }
@@ -286,6 +288,7 @@ export function browserReducer(s: BrowserState, a: Action): BrowserState {
       return { ...s, task: a.request !== null ? null : s.task, message: { text: a.message, tone: 'error' } };
     }
     case 'exported': return { ...s, message: { text: `wrote ${a.rows} rows to ${a.file}`, tone: 'info' } };
+    case 'select': return setList(s, a.view, withCursor(s.lists[a.view], a.index, listHeight(s)));
   }
 }
 

@@ -13,7 +13,7 @@ import { LIST_COLUMNS, listHeight, PROMPT_LABELS, VIEW_ORDER, VIEW_TITLES, type 
 export type LineStyle = Tone | 'tabs' | 'header' | 'selected' | 'status' | 'error';
 export interface FrameLine { readonly text: string; readonly style: LineStyle; /** Character range drawn inverse (active tab, current column). */ readonly mark?: readonly [number, number] }
 
-const VIEW_KEYS: Record<ViewId, string> = { incidents: '1', ioctls: '3', traces: '4', sources: '5', sql: '7' };
+const VIEW_KEYS: Record<ViewId, string> = { incidents: '1', buckets: '2', ioctls: '3', traces: '4', sources: '5', sql: '7' };
 const SPINNER = ['|', '/', '-', '\\'];
 
 export const EMPTY_STORE_LINES = [
