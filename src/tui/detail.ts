@@ -168,6 +168,16 @@ export function traceRowLines(db: Connection, values: Readonly<Record<string, un
   if (f.driver) out.push(line(`  driver   ${visible(f.driver)}`));
   out.push(...statusLine(f.status, '  '));
   if (f.ioctl !== null) out.push(line(''), line('control code', 'title'), ...ioctlLines(f.ioctl));
+  // The other side of correlation: crashes whose IRP dump or IOCTL was linked to this request.
+  if (values.lifetime_id !== null && values.lifetime_id !== undefined) {
+    const linked = db.prepare(`SELECT DISTINCT i.id, i.name, i.bugcheck_code, s.path, i.line FROM incidents i JOIN sources s ON s.id = i.source_id
+      WHERE i.id IN (SELECT incident_id FROM irps WHERE lifetime_id = :l UNION SELECT incident_id FROM ioctl_occurrences WHERE lifetime_id = :l) ORDER BY i.id`)
+      .all({ l: values.lifetime_id }) as { id: bigint; name: string | null; bugcheck_code: bigint | null; path: string; line: bigint }[];
+    if (linked.length > 0) {
+      out.push(line(''), line('crashes linked to this IRP request', 'title'));
+      for (const i of linked) out.push(line(`  incident ${String(i.id)}  ${v(i.name)}${i.bugcheck_code !== null ? ` (${hex32(Number(i.bugcheck_code))})` : ''}  ${displayPath(i.path)}:${String(i.line)}`, 'accent'));
+    }
+  }
   const record = JSON.parse(String(values.record)) as Record<string, unknown>;
   out.push(line(''), line('record', 'title'));
   for (const [k, x] of Object.entries(record)) {
@@ -176,7 +186,6 @@ export function traceRowLines(db: Connection, values: Readonly<Record<string, un
     else out.push(line(`  ${visible(k)}: ${visible(String(x))}`, 'dim'));
   }
   if (sourcePath) out.push(line(''), ...sourceContext(sourcePath, Number(values.line)));
-  void db;
   return out;
 }
 
