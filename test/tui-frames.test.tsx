@@ -161,7 +161,9 @@ for (const [width, height] of [[80, 24], [120, 40]] as const) {
       await expect(s.frame()).toMatchFileSnapshot(golden('sources'));
       await s.type(ENTER);
       await expect(s.frame()).toMatchFileSnapshot(golden('trace'));
-      await s.type('j', 'f', ENTER);
+      await s.type('G', 'k', ENTER);
+      await expect(s.frame()).toMatchFileSnapshot(golden('trace-detail'));
+      await s.type('q', 'g', 'j', 'f', ENTER);
       await expect(s.frame()).toMatchFileSnapshot(golden('trace-followed'));
       s.done();
     });
