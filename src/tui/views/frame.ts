@@ -15,6 +15,8 @@ export interface FrameLine { readonly text: string; readonly style: LineStyle; /
 
 const VIEW_KEYS: Record<ViewId, string> = { incidents: '1', buckets: '2', ioctls: '3', traces: '4', sources: '5', sql: '7' };
 const SPINNER = ['|', '/', '-', '\\'];
+/** Help lines continue under the description column (two spaces, 24 for the keys, one space). */
+const HELP_HANG = 27;
 
 export const EMPTY_STORE_LINES = [
   'The store is empty: nothing has been ingested yet.',
@@ -90,10 +92,10 @@ function statusLine(s: BrowserState, tick: number): FrameLine {
 }
 
 /** Detail lines folded to the pane's width at spaces, continuation lines indented under the text they continue. */
-export function wrapDetail(lines: readonly DetailLine[], width: number): DetailLine[] {
+export function wrapDetail(lines: readonly DetailLine[], width: number, hang?: number): DetailLine[] {
   const out: DetailLine[] = [];
   for (const l of lines) {
-    const indent = ' '.repeat(Math.min(width >> 1, (/^ */.exec(l.text)?.[0].length ?? 0) + 4));
+    const indent = ' '.repeat(Math.min(width >> 1, hang ?? (/^ */.exec(l.text)?.[0].length ?? 0) + 4));
     let rest = l.text;
     let prefix = '';
     while (prefix.length + [...rest].length > width) {
@@ -115,7 +117,7 @@ export function buildFrame(s: BrowserState, detail: readonly DetailLine[] | null
   const bodyHeight = Math.max(1, s.height - 2);
   let body: FrameLine[];
   if (s.overlay?.kind === 'help') {
-    const lines = wrapDetail([{ text: 'keys (j/k scroll; q or Esc closes)', tone: 'title' }, ...helpLines().map((t) => ({ text: t, tone: t.startsWith(' ') ? 'plain' as const : 'title' as const }))], s.width - 1);
+    const lines = wrapDetail([{ text: 'keys (j/k scroll; q or Esc closes)', tone: 'title' }, ...helpLines().map((t) => ({ text: t, tone: t.startsWith(' ') ? 'plain' as const : 'title' as const }))], s.width - 1, HELP_HANG);
     body = lines.slice(Math.min(s.overlay.scroll, Math.max(0, lines.length - bodyHeight))).map((l) => ({ text: fit(` ${l.text}`, s.width), style: l.tone }));
   } else if (s.overlay?.kind === 'frequency') {
     const rows = s.overlay.rows;
