@@ -17,6 +17,8 @@ import { registerSearch } from './search-command.js';
 import { registerBrowse } from './browse-command.js';
 import { registerBuckets } from './buckets-command.js';
 import { registerResignature } from './resignature-command.js';
+import { registerTimeline } from './timeline-command.js';
+import { registerReport } from './report-command.js';
 import { FailureError, UsageError } from './errors.js';
 import { visible } from './terminal.js';
 
@@ -50,6 +52,8 @@ Exit codes: 0 ok, 1 failure, 2 bad usage. Colour only on a terminal, never with 
   registerBrowse(program);
   registerBuckets(program);
   registerResignature(program);
+  registerTimeline(program);
+  registerReport(program);
   registerCatalog(program);
   registerAudit(program);
   registerStart(program);
