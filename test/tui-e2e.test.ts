@@ -104,7 +104,7 @@ describe('irpscope browse in tmux', () => {
       await sleep(200);
       text = tmux('capture-pane', '-p', '-t', 'start');
     }
-    expect(text.split('\n')[0]).toBe(' irpscope  1 incidents  2 buckets  3 IOCTLs  4 trace  5 sources  7 SQL                     start.db');
+    expect(text.split('\n')[0]).toBe(' irpscope  1 incidents  2 buckets  3 IOCTLs  4 trace  5 sources  6 timeline  7 SQL         start.db');
     tmux('send-keys', '-t', 'start', 'q');
     while (Date.now() < until && !text.includes('start exited')) {
       await sleep(200);
@@ -121,6 +121,6 @@ describe('irpscope browse in tmux', () => {
       stderr: 'irpscope: browse needs a terminal (stdin and stdout must be a TTY); for pipes and scripts use irpscope incidents / ioctls / show / sql with --json or --csv\n',
     });
     const view = spawnSync(process.execPath, [MAIN, 'browse', '--view', 'bukets'], { encoding: 'utf8' });
-    expect({ status: view.status, stderr: view.stderr }).toEqual({ status: 2, stderr: 'irpscope: --view: expected one of incidents, buckets, ioctls, traces, sources, sql, got "bukets"\n' });
+    expect({ status: view.status, stderr: view.stderr }).toEqual({ status: 2, stderr: 'irpscope: --view: expected one of incidents, buckets, ioctls, traces, sources, timeline, sql, got "bukets"\n' });
   });
 });

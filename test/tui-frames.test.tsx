@@ -177,6 +177,15 @@ for (const [width, height] of [[80, 24], [120, 40]] as const) {
       s.done();
     });
 
+    it('the timeline by day, then by month with the period\'s incidents', async () => {
+      const s = open(width, height);
+      await s.type('i');
+      await expect(s.frame()).toMatchFileSnapshot(golden('timeline'));
+      await s.type('l', 'l', ENTER);
+      await expect(s.frame()).toMatchFileSnapshot(golden('timeline-month'));
+      s.done();
+    });
+
     it('the SQL view runs a query off the screen', async () => {
       const s = open(width, height);
       await s.type(';', 'SELECT format, count(*) AS sources, sum(skipped_count) AS skipped FROM sources GROUP BY format ORDER BY format', ENTER);

@@ -153,6 +153,15 @@ describe('browser reducer', () => {
     expect(late).toBe(cancelled);
   });
 
+  it('steps the timeline period with h and l, reloading it, and stops at hour and year', () => {
+    let s = browserReducer(initialState(80, 24), { type: 'start', view: 'timeline', traceSource: null, empty: false });
+    expect(s.timelineBy).toBe('day');
+    s = press(s, 'l');
+    expect({ by: s.timelineBy, request: s.request }).toEqual({ by: 'week', request: { id: 2, kind: 'page', view: 'timeline', fetch: { at: { from: 'first' }, placement: 'first', move: 0 } } });
+    expect(press(s, 'l', 'l', 'l', 'l').timelineBy).toBe('year');
+    expect(press(s, 'h', 'h', 'h', 'h').timelineBy).toBe('hour');
+  });
+
   it('reads keys that arrive together as separate presses', () => {
     const s = browserReducer(start(), { type: 'input', input: 'jj\r\tj', key: {} });
     expect({ cursor: s.lists.incidents.cursor, pane: s.pane }).toEqual({ cursor: 2, pane: { focus: 'detail', scroll: 1 } });

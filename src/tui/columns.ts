@@ -24,7 +24,8 @@ export interface ColumnSpec {
   readonly align?: 'right';
   /** What `F` counts for this column (an SQL expression over the view's tables); null: not countable. */
   readonly sql: string | null;
-  readonly cell: (v: Values) => string;
+  /** The cell's text; `width` is the room it gets on screen (a bar scales to it), absent in exports. */
+  readonly cell: (v: Values, width?: number) => string;
 }
 
 const text = (value: unknown): string => (value === null || value === undefined ? '' : visible(String(value)));
@@ -185,4 +186,11 @@ export const BUCKET_COLUMNS: readonly ColumnSpec[] = [
   { id: 'lastSeen', title: 'last seen', width: 19, priority: 3, sql: null, cell: (v) => text(typeof v.lastSeen === 'string' ? v.lastSeen.slice(0, 19).replace('T', ' ') : '') },
   { id: 'builds', title: 'builds', width: 6, priority: 4, align: 'right', sql: null, cell: (v) => text(v.builds) },
   { id: 'signatureId', title: 'id', width: 12, priority: 5, sql: null, cell: (v) => text(v.signatureId) },
+];
+
+/** Timeline: one row per period of db/queries/timeline.ts's series; `share` is count / the largest count. */
+export const TIMELINE_COLUMNS: readonly ColumnSpec[] = [
+  { id: 'period', title: 'period', width: 13, priority: 0, sql: null, cell: (v) => text(v.period) },
+  { id: 'count', title: 'count', width: 8, priority: 0, align: 'right', sql: null, cell: (v) => text(v.count) },
+  { id: 'bar', title: '', width: 40, min: 10, flex: true, priority: 1, sql: null, cell: (v, width) => '#'.repeat(Math.round(Number(v.share) * (width ?? 40))) },
 ];

@@ -14,7 +14,8 @@ import { decodeNtStatus } from '../decode/ntstatus.js';
 import { hex32 } from '../decode/names.js';
 import { visible } from '../cli/terminal.js';
 import { displayPath, duration, statusSummary, traceFields } from './columns.js';
-import { isoFromTicks } from '../../db/column-values.js';
+import { isoFromTicks, ticksFromText } from '../../db/column-values.js';
+import { incidentKeyset, selectPage, type ViewFilter } from '../../db/queries/pages.js';
 
 export type Tone = 'title' | 'plain' | 'dim' | 'accent' | 'warn' | 'kept';
 export interface DetailLine { readonly text: string; readonly tone: Tone }
@@ -213,5 +214,24 @@ export function bucketLines(db: Connection, signatureId: string): DetailLine[] {
   for (const f of b.printedForms) out.push(line(`  ${visible(f.printed)}  (incident${f.incidents.length === 1 ? '' : 's'} ${f.incidents.join(', ')})`));
   out.push(line(''), line('incidents', 'title'));
   for (const m of b.incidents) out.push(line(`  ${String(m.incident).padStart(5)}  ${m.time ?? 'no time'}  frames from ${m.framesFrom}${m.skipped ? `, ${m.skipped} passed over` : ''}  ${displayPath(m.source)}:${m.line}`));
+  return out;
+}
+
+/** A period of the timeline: the incidents (or the IOCTL's failures) it counts, newest first, 50 at most. */
+export function periodLines(db: Connection, values: Readonly<Record<string, unknown>>, filter: ViewFilter): DetailLine[] {
+  const since = ticksFromText(String(values.start));
+  const until = ticksFromText(String(values.end));
+  const out: DetailLine[] = [line(`${v(values.period)}  ${String(values.count)} ${values.counting === 'incidents' ? 'incidents' : 'IOCTL failures'}  (${v(values.start)} .. ${v(values.end)})`, 'title')];
+  if (since === null || until === null) return out;
+  if (values.counting === 'incidents') {
+    const rows = selectPage(db, incidentKeyset({ ...filter, sinceTicks: since, untilTicks: until }), { from: 'first' }, 50).rows;
+    for (const r of rows) out.push(line(`  ${String(r.values.id).padStart(5)}  ${isoFromTicks(BigInt(r.values.time_ticks as bigint))}  ${hex32(Number(r.values.bugcheck_code ?? 0))} ${v(r.values.name)}  ${v(r.values.module)}  ${displayPath(r.values.path)}:${String(r.values.line)}`));
+  } else {
+    const rows = db.prepare(`SELECT o.time_ticks, o.status, o.driver, s.path, o.line FROM ioctl_occurrences o JOIN sources s ON s.id = o.source_id
+      WHERE o.code = :code AND o.failed = 1 AND o.time_ticks >= :since AND o.time_ticks < :until AND (:module IS NULL OR o.driver_key = :module) ORDER BY o.time_ticks DESC LIMIT 50`)
+      .all({ code: filter.ioctl ?? null, since, until, module: filter.module ?? null }) as Record<string, unknown>[];
+    for (const r of rows) out.push(line(`  ${isoFromTicks(BigInt(r.time_ticks as bigint))}  ${r.status === null ? 'no status' : hex32(Number(r.status))}  ${v(r.driver)}  ${displayPath(r.path)}:${String(r.line)}`));
+  }
+  if (Number(values.count) > 50) out.push(line(`  ... ${Number(values.count) - 50} more: f since= until= in the incidents view lists them all`, 'dim'));
   return out;
 }

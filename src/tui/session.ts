@@ -16,6 +16,7 @@ import {
 import { browserReducer, initialState, LIST_COLUMNS, PAGE_SIZE, type Action, type BrowserState, type ListViewId, type Request, type ViewId } from './state/browser.js';
 import type { QueryAnswer, QueryMessage } from './query-worker.js';
 import { selectBuckets } from '../../db/queries/buckets.js';
+import { selectTimeline, TimelineTooLongError, type Period, type Timeline } from '../../db/queries/timeline.js';
 import type { ViewFilter } from '../../db/queries/pages.js';
 
 /**
@@ -37,7 +38,7 @@ const here = fileURLToPath(import.meta.url);
 // compiled one under dist/ (npm test builds first).
 const WORKER_FILE = here.endsWith('.ts') ? join(dirname(here), '..', '..', 'dist', 'src', 'tui', 'query-worker.js') : join(dirname(here), 'query-worker.js');
 
-export function keysetOf(state: BrowserState, view: Exclude<ListViewId, 'buckets'>): Keyset {
+export function keysetOf(state: BrowserState, view: Exclude<ListViewId, 'buckets' | 'timeline'>): Keyset {
   const filter = state.filters[view].filter;
   switch (view) {
     case 'incidents': return incidentKeyset(filter);
@@ -92,12 +93,16 @@ export class BrowserSession {
             this.send({ type: 'page', view: 'buckets', fetch: request.fetch, page: bucketPage(this.db, this.current.filters.buckets.filter) });
             return;
           }
+          if (request.view === 'timeline') {
+            this.send({ type: 'page', view: 'timeline', fetch: request.fetch, page: this.timelinePage() });
+            return;
+          }
           const page = selectPage(this.db, keysetOf(this.current, request.view), request.fetch.at, PAGE_SIZE);
           this.send({ type: 'page', view: request.view, fetch: request.fetch, page });
           return;
         }
         case 'search': {
-          if (request.view === 'buckets') {
+          if (request.view === 'buckets' || request.view === 'timeline') {
             this.searchLoaded(request.view, request.direction, request.text);
             return;
           }
@@ -111,7 +116,7 @@ export class BrowserSession {
           return;
         }
         case 'frequency': {
-          if (request.view === 'buckets') return;
+          if (request.view === 'buckets' || request.view === 'timeline') return;
           const { sql, params } = frequencySql(keysetOf(this.current, request.view), request.column.sql!);
           this.query({ kind: 'frequency', sql, params }, request.id, (answer) => {
             this.send({ type: 'frequency-result', request: request.id, title: request.column.title, rows: answer.rows.map((r) => [r[0] === null ? '(none)' : String(r[0]), Number(r[1])] as const) });
@@ -140,6 +145,27 @@ export class BrowserSession {
     } catch (error) {
       this.send({ type: 'failed', request: null, message: (error as Error).message });
     }
+  }
+
+  /**
+   * The timeline's series (db/queries/timeline.ts, the time-view work's question). When the period asked for would
+   * draw more than MAX_PERIODS bars, the coarser period it suggests is taken and the status line says so.
+   */
+  private timelinePage(): Page {
+    const f = this.current.filters.timeline.filter;
+    const ask = (by: Period): Timeline => selectTimeline(this.db, { by, ioctl: f.ioctl ?? null, driverKey: f.module ?? null, sinceTicks: f.sinceTicks ?? null, untilTicks: f.untilTicks ?? null });
+    let timeline: Timeline;
+    try {
+      timeline = ask(this.current.timelineBy);
+    } catch (error) {
+      if (!(error instanceof TimelineTooLongError) || !error.suggestion) throw error;
+      this.send({ type: 'timeline-by', by: error.suggestion.by, note: `by ${error.by} would draw ${error.periods} periods: showing by ${error.suggestion.by}` });
+      timeline = ask(error.suggestion.by);
+    }
+    const max = Math.max(1, ...timeline.series.map((p) => p.count));
+    const apart = [timeline.untimed ? `${timeline.untimed} without a time` : '', timeline.outOfRange ? `${timeline.outOfRange} past year 9999` : ''].filter((t) => t !== '');
+    if (apart.length > 0) this.send({ type: 'note', text: `${timeline.counted} ${timeline.counting === 'incidents' ? 'incidents' : 'IOCTL failures'} by ${timeline.by}; not on the axis: ${apart.join(', ')}` });
+    return { rows: timeline.series.map((p, i) => ({ key: [i], values: { ...p, share: p.count / max, counting: timeline.counting } })), more: false };
   }
 
   /** `/` in a view that is loaded whole: the next row (either way) whose cells contain the text, ignoring case. */
@@ -188,7 +214,7 @@ export class BrowserSession {
       const columns = LIST_COLUMNS[view];
       header = columns.map((c) => c.id);
       cells = [];
-      const rows = view === 'buckets' ? this.current.lists.buckets.rows : everyRow(this.db, keysetOf(this.current, view));
+      const rows = view === 'buckets' || view === 'timeline' ? this.current.lists[view].rows : everyRow(this.db, keysetOf(this.current, view));
       for (const row of rows) cells.push(columns.map((c) => c.cell(row.values)));
     }
     const body = file.toLowerCase().endsWith('.json')

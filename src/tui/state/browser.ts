@@ -6,16 +6,17 @@
  */
 import { FilterError, parseViewFilter, type Page, type ViewFilter } from '../../../db/queries/pages.js';
 import { commandFor, keyNameOf, type Command, type PressedKey } from '../keys.js';
-import { BUCKET_COLUMNS, INCIDENT_COLUMNS, IOCTL_COLUMNS, SOURCE_COLUMNS, TRACE_COLUMNS, type ColumnSpec } from '../columns.js';
+import { BUCKET_COLUMNS, INCIDENT_COLUMNS, IOCTL_COLUMNS, SOURCE_COLUMNS, TIMELINE_COLUMNS, TRACE_COLUMNS, type ColumnSpec } from '../columns.js';
+import { PERIODS, type Period } from '../../../db/queries/timeline.js';
 import { emptyList, moveBy, PAGE_SIZE, selectedRow, toFirst, toLast, withCursor, withPage, type ListState, type PageFetch } from './list.js';
 
-export type ListViewId = 'incidents' | 'buckets' | 'ioctls' | 'traces' | 'sources';
+export type ListViewId = 'incidents' | 'buckets' | 'ioctls' | 'traces' | 'sources' | 'timeline';
 export type ViewId = ListViewId | 'sql';
-export const VIEW_ORDER: readonly ViewId[] = ['incidents', 'buckets', 'ioctls', 'traces', 'sources', 'sql'];
-export const VIEW_TITLES: Record<ViewId, string> = { incidents: 'incidents', buckets: 'buckets', ioctls: 'IOCTLs', traces: 'trace', sources: 'sources', sql: 'SQL' };
+export const VIEW_ORDER: readonly ViewId[] = ['incidents', 'buckets', 'ioctls', 'traces', 'sources', 'timeline', 'sql'];
+export const VIEW_TITLES: Record<ViewId, string> = { incidents: 'incidents', buckets: 'buckets', timeline: 'timeline', ioctls: 'IOCTLs', traces: 'trace', sources: 'sources', sql: 'SQL' };
 
 export const LIST_COLUMNS: Record<ListViewId, readonly ColumnSpec[]> = {
-  incidents: INCIDENT_COLUMNS, buckets: BUCKET_COLUMNS, ioctls: IOCTL_COLUMNS, traces: TRACE_COLUMNS, sources: SOURCE_COLUMNS,
+  incidents: INCIDENT_COLUMNS, buckets: BUCKET_COLUMNS, timeline: TIMELINE_COLUMNS, ioctls: IOCTL_COLUMNS, traces: TRACE_COLUMNS, sources: SOURCE_COLUMNS,
 };
 
 export type PromptKind = 'search' | 'filter' | 'sql' | 'export';
@@ -42,6 +43,8 @@ export interface BrowserState {
   readonly search: string | null;
   /** The source the trace view shows. */
   readonly traceSource: number | null;
+  /** The timeline's period (h / l: finer / coarser). */
+  readonly timelineBy: Period;
   readonly pane: { readonly focus: 'list' | 'detail'; readonly scroll: number } | null;
   readonly prompt: { readonly kind: PromptKind; readonly text: string } | null;
   readonly overlay: Overlay | null;
@@ -67,7 +70,10 @@ export type Action =
   | { readonly type: 'failed'; readonly request: number | null; readonly message: string }
   | { readonly type: 'exported'; readonly file: string; readonly rows: number }
   /** A search hit among the rows already loaded (views read whole, such as buckets). */
-  | { readonly type: 'select'; readonly view: ListViewId; readonly index: number };
+  | { readonly type: 'select'; readonly view: ListViewId; readonly index: number }
+  /** The timeline took another period (the asked one would draw too many) and says why. */
+  | { readonly type: 'timeline-by'; readonly by: Period; readonly note: string | null }
+  | { readonly type: 'note'; readonly text: string };
 
 /** Rows of the list on screen: the frame takes a title line, a header line and a status line; a pane takes 60 %. */
 export function listHeight(s: Pick<BrowserState, 'height' | 'pane'>): number {
@@ -76,11 +82,11 @@ export function listHeight(s: Pick<BrowserState, 'height' | 'pane'>): number {
 }
 
 export function initialState(width: number, height: number): BrowserState {
-  const lists = { incidents: emptyList, buckets: emptyList, ioctls: emptyList, traces: emptyList, sources: emptyList, sql: { ...emptyList, loaded: true } };
+  const lists = { incidents: emptyList, buckets: emptyList, timeline: emptyList, ioctls: emptyList, traces: emptyList, sources: emptyList, sql: { ...emptyList, loaded: true } };
   const noFilter = { text: '', filter: {} };
   return {
-    view: 'incidents', width, height, lists, filters: { incidents: noFilter, buckets: noFilter, ioctls: noFilter, traces: noFilter, sources: noFilter },
-    search: null, traceSource: null, pane: null, prompt: null, overlay: null, task: null, sql: { text: '', columns: [], note: null },
+    view: 'incidents', width, height, lists, filters: { incidents: noFilter, buckets: noFilter, timeline: noFilter, ioctls: noFilter, traces: noFilter, sources: noFilter },
+    search: null, traceSource: null, timelineBy: 'day', pane: null, prompt: null, overlay: null, task: null, sql: { text: '', columns: [], note: null },
     message: null, empty: false, request: null, nextId: 1, quit: false,
   };
 }
@@ -194,8 +200,14 @@ function runCommand(s: BrowserState, command: Command): BrowserState {
     case 'page-up': return applyMove(s, moveBy(list, -height, height));
     case 'first': return applyMove(s, toFirst(list, height));
     case 'last': return applyMove(s, toLast(list, height));
-    case 'column-left': return setList(s, s.view, { ...list, column: Math.max(0, list.column - 1) });
-    case 'column-right': return setList(s, s.view, { ...list, column: Math.min(Math.max(0, columnCount(s) - 1), list.column + 1) });
+    case 'column-left':
+    case 'column-right':
+      if (s.view === 'timeline') {
+        const at = PERIODS.indexOf(s.timelineBy) + (command === 'column-left' ? -1 : 1);
+        const by = PERIODS[Math.max(0, Math.min(PERIODS.length - 1, at))]!;
+        return by === s.timelineBy ? s : reload({ ...s, timelineBy: by, pane: null }, 'timeline');
+      }
+      return setList(s, s.view, { ...list, column: command === 'column-left' ? Math.max(0, list.column - 1) : Math.min(Math.max(0, columnCount(s) - 1), list.column + 1) });
     case 'open': {
       if (!selectedRow(list) || s.view === 'sql') return s;
       if (s.view === 'sources') return runCommand(s, 'trace-of-source');
@@ -245,8 +257,7 @@ function runCommand(s: BrowserState, command: Command): BrowserState {
     case 'view-sources': return showView(s, 'sources');
     case 'view-sql': return showView(s, 'sql');
     case 'view-buckets': return showView(s, 'buckets');
-    case 'view-timeline':
-      return s;
+    case 'view-timeline': return showView(s, 'timeline');
   }
 }
 
@@ -289,6 +300,8 @@ export function browserReducer(s: BrowserState, a: Action): BrowserState {
     }
     case 'exported': return { ...s, message: { text: `wrote ${a.rows} rows to ${a.file}`, tone: 'info' } };
     case 'select': return setList(s, a.view, withCursor(s.lists[a.view], a.index, listHeight(s)));
+    case 'timeline-by': return { ...s, timelineBy: a.by, message: a.note ? { text: a.note, tone: 'info' } : s.message };
+    case 'note': return { ...s, message: { text: a.text, tone: 'info' } };
   }
 }
 

@@ -13,7 +13,7 @@ import { LIST_COLUMNS, listHeight, PROMPT_LABELS, VIEW_ORDER, VIEW_TITLES, type 
 export type LineStyle = Tone | 'tabs' | 'header' | 'selected' | 'status' | 'error';
 export interface FrameLine { readonly text: string; readonly style: LineStyle; /** Character range drawn inverse (active tab, current column). */ readonly mark?: readonly [number, number] }
 
-const VIEW_KEYS: Record<ViewId, string> = { incidents: '1', buckets: '2', ioctls: '3', traces: '4', sources: '5', sql: '7' };
+const VIEW_KEYS: Record<ViewId, string> = { incidents: '1', buckets: '2', timeline: '6', ioctls: '3', traces: '4', sources: '5', sql: '7' };
 const SPINNER = ['|', '/', '-', '\\'];
 /** Help lines continue under the description column (two spaces, 24 for the keys, one space). */
 const HELP_HANG = 27;
@@ -30,7 +30,9 @@ export const EMPTY_STORE_LINES = [
 ];
 
 function tabsLine(s: BrowserState, path: string): FrameLine {
-  let text = ' irpscope ';
+  // The name goes first when the tabs would not fit beside it (80 columns).
+  const tabsWidth = VIEW_ORDER.reduce((n, v) => n + VIEW_TITLES[v].length + 4, 0);
+  let text = s.width >= tabsWidth + 10 ? ' irpscope ' : '';
   let mark: [number, number] | undefined;
   for (const v of VIEW_ORDER) {
     const label = ` ${VIEW_KEYS[v]} ${VIEW_TITLES[v]} `;
@@ -57,7 +59,7 @@ function tableLines(s: BrowserState, columns: readonly ColumnSpec[], height: num
   const out: FrameLine[] = [{ text: fit(header, s.width), style: 'header', ...(mark ? { mark } : {}) }];
   for (let i = list.top; i < Math.min(list.rows.length, list.top + height); i++) {
     const row = list.rows[i]!;
-    const text = (i === list.cursor ? '>' : ' ') + fitted.map((f) => fit(f.column.cell(row.values), f.width, f.column.align === 'right' ? 'right' : 'left')).join(' ');
+    const text = (i === list.cursor ? '>' : ' ') + fitted.map((f) => fit(f.column.cell(row.values, f.width), f.width, f.column.align === 'right' ? 'right' : 'left')).join(' ');
     out.push({ text: fit(text, s.width), style: i === list.cursor ? 'selected' : 'plain' });
   }
   return out;
