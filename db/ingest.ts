@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { parseChunks } from '../parsers/pipeline.js';
 import { readFileChunks } from '../src/text/index.js';
 import type { Bugcheck, Frame, IoctlOccurrence, Irp, ParsedRecord, Skipped, VerifierFlag } from '../src/records/index.js';
+import { DriverVersionWriter } from './driver-versions.js';
 import type { Connection, Store } from './store.js';
 import { codeColumn, driverKey, pointerColumn, ticksFromText, ticksFromValue } from './column-values.js';
 import { DEFAULT_WINDOW_TICKS, LifetimeTracker, lifetimeMark, linkUntimedRows } from './correlate.js';
@@ -206,12 +207,14 @@ export class SourceWriter {
   private readonly sessions: { line: number; key: string; value: string }[] = [];
   private readonly knownCodes = new Set<number>();
   private readonly lifetimes: LifetimeTracker;
+  private readonly versions: DriverVersionWriter;
   private readonly insert;
   private readonly batchRows: number;
 
   constructor(private readonly db: Connection, readonly sourceId: number, private readonly options: IngestOptions = {}) {
     this.batchRows = options.batchRows ?? BATCH_ROWS;
     this.lifetimes = new LifetimeTracker(db, sourceId, options.windowTicks ?? DEFAULT_WINDOW_TICKS);
+    this.versions = new DriverVersionWriter(db, sourceId);
     this.insert = {
       irp: db.prepare(`INSERT INTO irps (source_id, line, via, address, major_function, minor_function, ioctl, status, status_name, device, driver, driver_key,
         thread, stack_count, current_location, completed, pending_returned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -294,6 +297,8 @@ export class SourceWriter {
       }
       default:
         this.writeEvent(record);
+        // An lm module entry or a Procmon row with a Version column also says which version of an image this is.
+        this.versions.fromRecord(record);
     }
   }
 
@@ -367,13 +372,14 @@ export class SourceWriter {
         d.probablyCausedBy, d.driverVersion, osBuild, ticksFromText(timeText), timeText, irp, JSON.stringify(d.details)).lastInsertRowid;
       const words = incidentSearchText(d);
       if (words) this.insert.search.run(words, 'incident', source, d.line, id);
+      this.versions.fromIncident(Number(id), d.line, d.image ?? d.module, d.driverVersion);
     }
     if (this.incidents.size > 0) {
       db.prepare(`UPDATE frames SET incident_id = (SELECT id FROM incidents i WHERE i.source_id = frames.source_id AND i.incident_no = frames.incident_no)
         WHERE source_id = ? AND incident_no IS NOT NULL`).run(source);
       // A record without an incident number belongs to the crash printed before it; context printed before the
       // first crash (session headers) belongs to the first.
-      for (const table of ['irps', 'ioctl_occurrences', 'frames', 'verifier_flags', 'events']) {
+      for (const table of ['irps', 'ioctl_occurrences', 'frames', 'verifier_flags', 'events', 'driver_versions']) {
         db.prepare(`UPDATE ${table} SET incident_id = coalesce(
             (SELECT id FROM incidents i WHERE i.source_id = ${table}.source_id AND i.line <= ${table}.line ORDER BY i.line DESC LIMIT 1),
             (SELECT id FROM incidents i WHERE i.source_id = ${table}.source_id ORDER BY i.line LIMIT 1))

@@ -58,6 +58,8 @@ describe('openStore', () => {
     // Version 1 has no search index: write the rows as a version-1 irpscope did (no search_index inserts).
     const crash = crashRecords();
     old.db.exec('CREATE TEMP TABLE search_index (body, kind, source_id, line, ref_id)');
+    // Nor driver_versions (migration 3): today's writer fills it, so it gets a throw-away table here too.
+    old.db.exec('CREATE TEMP TABLE driver_versions (id INTEGER PRIMARY KEY, source_id, line, incident_id, driver, driver_key, version, via)');
     await ingestSource(old, identityOf('/tickets/crash.txt', crash), 'crash.txt', producerOf(crash, 'windbg', [{ line: 70, reason: 'not a recognised debugger line', text: 'stray words' }]));
     old.close();
 
@@ -71,6 +73,9 @@ describe('openStore', () => {
     expect(store.db.prepare('SELECT incident_id, signature, rule_version FROM incident_signatures').all())
       .toEqual([{ incident_id: 1n, signature: '0xC9/0x7 | mydrv!MyDispatchDeviceControl | IRP_MJ_DEVICE_CONTROL 0x222004', rule_version: '1' }]);
     expect(store.db.prepare('SELECT version FROM rule_sets').all()).toEqual([{ version: '1' }]);
+    // ... and gives their IMAGE_VERSION a driver_versions row, as ingest does today.
+    expect(store.db.prepare('SELECT source_id, line, incident_id, driver, driver_key, version, via FROM driver_versions').all())
+      .toEqual([{ source_id: 1n, line: 12n, incident_id: 1n, driver: 'mydrv.sys', driver_key: 'mydrv', version: '1.2.3.4', via: 'image_version' }]);
     // Opening again applies nothing twice.
     store.close();
     const again = openStore(path);

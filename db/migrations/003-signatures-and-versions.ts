@@ -11,6 +11,7 @@
  */
 import type { Migration } from './index.js';
 import { signUnsigned } from '../signatures.js';
+import { backfillImageVersions } from '../driver-versions.js';
 
 export const signaturesAndVersions: Migration = {
   version: 3,
@@ -61,5 +62,6 @@ CREATE INDEX driver_versions_by_source ON driver_versions (source_id, driver_key
   // `buckets` covers the whole history from the first run.
   after: (db) => {
     signUnsigned(db);
+    backfillImageVersions(db);
   },
 };

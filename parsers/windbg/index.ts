@@ -12,12 +12,13 @@ import { sessionShape, symbolChatterShape } from './shapes/session.js';
 import { announceShape } from './shapes/announce.js';
 import { analyzeShape } from './shapes/analyze.js';
 import { stackShape } from './shapes/stack.js';
+import { lmShape } from './shapes/lm.js';
 
 /**
  * The WinDbg shapes, in the order they are tried on a line that no open block took. Each lives in its own file
  * under shapes/; adding a shape is one import and one entry here.
  */
-export const WINDBG_SHAPES: readonly Shape[] = [irpShape, irpfindShape, threadShape, dtShape, dxShape, ioctldecodeShape, sessionShape, symbolChatterShape, announceShape, analyzeShape, stackShape];
+export const WINDBG_SHAPES: readonly Shape[] = [irpShape, irpfindShape, threadShape, dtShape, dxShape, ioctldecodeShape, sessionShape, symbolChatterShape, announceShape, analyzeShape, lmShape, stackShape];
 
 export const WINDBG_SIGNS: readonly [RegExp, number, string][] = [
   [/Bugcheck Analysis/, 60, 'a "Bugcheck Analysis" banner'],
@@ -32,6 +33,8 @@ export const WINDBG_SIGNS: readonly [RegExp, number, string][] = [
   [/^\s*\+0x[0-9a-f]{3} \w+\s+: /, 30, 'dt field lines'],
   [/^\s*(Unknown IOCTL|IOCTL_\w+)\s*:/, 20, '!ioctldecode output'],
   [/^\s*Probably caused by\s*:/, 40, 'a "Probably caused by" line'],
+  [/^\s*start\s+end\s+module name\s*$/, 40, 'an lm module list header'],
+  [/^\s+(Image path|Image name|File version):/, 20, 'lm v module fields'],
   [/^[0-9a-f]{8}`?[0-9a-f]{8} [0-9a-f]{8}`?[0-9a-f]{8} : /, 30, 'STACK_TEXT rows'],
 ];
 
@@ -49,7 +52,7 @@ export function sniffDebuggerText(prefix: readonly string[], signs: readonly [Re
 
 export const windbgParser: ParserModule = {
   id: 'windbg',
-  title: 'WinDbg / KD text (!analyze -v, !irp, stacks, dt, dx, !ioctldecode)',
+  title: 'WinDbg / KD text (!analyze -v, !irp, stacks, dt, dx, !ioctldecode, lm v)',
   undamage: true,
   loneCR: 'break',
   sniff: (prefix) => sniffDebuggerText(prefix, WINDBG_SIGNS),

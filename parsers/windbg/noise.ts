@@ -46,6 +46,7 @@ group('*',
 );
 group('U',
   /^\s*Unable to load image .*Win32 error/,
+  /^\s*Unable to enumerate (user-mode |kernel-mode )?unloaded modules/, // the end of lm in a kernel dump
   /^\s*Use !analyze -v to get detailed debugging information\./,
 );
 group('P',

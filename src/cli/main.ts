@@ -19,6 +19,7 @@ import { registerBuckets } from './buckets-command.js';
 import { registerResignature } from './resignature-command.js';
 import { registerTimeline } from './timeline-command.js';
 import { registerReport } from './report-command.js';
+import { registerCompare } from './compare-command.js';
 import { FailureError, UsageError } from './errors.js';
 import { visible } from './terminal.js';
 
@@ -54,6 +55,7 @@ Exit codes: 0 ok, 1 failure, 2 bad usage. Colour only on a terminal, never with 
   registerResignature(program);
   registerTimeline(program);
   registerReport(program);
+  registerCompare(program);
   registerCatalog(program);
   registerAudit(program);
   registerStart(program);

@@ -42,6 +42,11 @@ function renderRecord(style: Styler, record: ParsedRecord): string[] {
       return [`IRQL ${record.oldIrql ?? '?'} -> ${record.newIrql ?? '?'} on CPU ${record.processor ?? '?'} ${style.dim(record.timeStamp ?? '')}  ${at}`];
     case 'wdfLog':
       return [`${style.dim('WDF')} ${visible(record.function ?? '')} ${visible(record.text)}  ${at}`];
+    case 'moduleVersion': {
+      const image = record.imageName ?? record.module ?? '?';
+      const version = record.fileVersion ?? (record.unloaded ? 'unloaded' : 'no file version');
+      return [`${style.cyan('module')} ${visible(image)} ${visible(version)} ${style.dim(`(${[record.module, record.symbols, record.timestampValue && `timestamp ${record.timestampValue}`].filter(Boolean).map((p) => visible(p!)).join(', ')})`)}  ${at}`];
+    }
     default:
       return [`${record.type}  ${at}`];
   }

@@ -227,6 +227,53 @@ export const WdfLogSchema = z.object({
 });
 export type WdfLog = z.infer<typeof WdfLogSchema>;
 
+/**
+ * One module entry of WinDbg's `lm v` family (`lmvm mydrv`, `lm vm`, `lmDvm`): the module line (start, end, name,
+ * symbol state) and the indented fields under it, each as printed, null when the entry does not print it.
+ */
+export const ModuleVersionSchema = z.object({
+  type: z.literal('moduleVersion'),
+  ...Base,
+  /** The module name as lm prints it (`mydrv`, `nt`); null when the paste starts below the module line. */
+  module: z.string().nullable(),
+  start: Hex64.nullable(),
+  end: Hex64.nullable(),
+  /** What lm says about symbols, inside the parentheses: `deferred`, `pdb symbols`, `export symbols`, `no symbols`... */
+  symbols: z.string().nullable(),
+  /** The symbol file path printed after the symbol state (`C:\sym\mydrv.pdb\...\mydrv.pdb`), if any. */
+  symbolFile: z.string().nullable(),
+  /** `Loaded symbol image file:` */
+  loadedImageFile: z.string().nullable(),
+  /** `Mapped memory image file:` (the image the debugger mapped from the symbol path, when the dump lacks it). */
+  mappedImageFile: z.string().nullable(),
+  /** `Image path:` (`\SystemRoot\system32\DRIVERS\mydrv.sys`) */
+  imagePath: z.string().nullable(),
+  /** `Image name:` (`mydrv.sys`) */
+  imageName: z.string().nullable(),
+  /** `Timestamp:` as printed (`Wed Mar  4 10:12:33 2020 (5E5F7D21)`, `unavailable (00000000)`). */
+  timestamp: z.string().nullable(),
+  /** The link timestamp (or reproducible-build hash) in that line: the 8 hex digits WinDbg prints. */
+  timestampValue: Hex32.nullable(),
+  /** `CheckSum:` */
+  checksum: Hex32.nullable(),
+  /** `ImageSize:` */
+  imageSize: Hex32.nullable(),
+  /** `File version:` (the fixed VS_VERSION_INFO version, `10.0.19041.1`): the version driver_versions keeps. */
+  fileVersion: z.string().nullable(),
+  /** `Product version:` */
+  productVersion: z.string().nullable(),
+  fileFlags: z.string().nullable(),
+  fileOs: z.string().nullable(),
+  fileType: z.string().nullable(),
+  fileDate: z.string().nullable(),
+  translations: z.string().nullable(),
+  /** The `Information from resource tables:` entries (CompanyName, ProductVersion, FileVersion, ...), as printed. */
+  resources: z.record(z.string(), z.string()),
+  /** Listed under `Unloaded modules:` (lm prints only start, end, name, Timestamp, Checksum, ImageSize there). */
+  unloaded: z.boolean(),
+});
+export type ModuleVersion = z.infer<typeof ModuleVersionSchema>;
+
 export const RecordSchema = z.discriminatedUnion('type', [
   BugcheckSchema,
   IrpSchema,
@@ -236,6 +283,7 @@ export const RecordSchema = z.discriminatedUnion('type', [
   VerifierFlagSchema,
   IrqlTransitionSchema,
   WdfLogSchema,
+  ModuleVersionSchema,
   ...ETW_RECORD_SCHEMAS,
   ProcmonEventSchema,
 ]);
