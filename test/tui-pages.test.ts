@@ -29,7 +29,7 @@ describe('incident pages', () => {
       [5, 'DRIVER_POWER_STATE_FAILURE', null], [4, 'DRIVER_VERIFIER_DETECTED_VIOLATION', null], [3, 'DRIVER_VERIFIER_IOMANAGER_VIOLATION', null], [2, 'WDF_VIOLATION', null],
     ]);
     expect(page.more).toBe(false);
-    expect(page.rows[0]!.key).toEqual([131148061323450000n, 1n]);
+    expect(page.rows.map((r) => r.key)).toEqual([[0, 131148061323450000n, 1n], [1, 7n], [1, 6n], [1, 5n], [1, 4n], [1, 3n], [1, 2n]]);
   });
 
   it('pages of 2 read forward and backward give the same order as one page', () => {
@@ -48,6 +48,9 @@ describe('incident pages', () => {
     expect(idsOf(set, { from: 'before', key: last.rows[0]!.key }, 2)).toEqual([5, 4]);
     expect(idsOf(set, { from: 'at', key: last.rows[0]!.key }, 2)).toEqual([3, 2]);
     expect([...everyRow(store.db, set, 3)].map((r) => Number(r.values.id))).toEqual([1, 7, 6, 5, 4, 3, 2]);
+    // Across the boundary between the timed part and the untimed part, both ways.
+    expect(selectPage(store.db, set, { from: 'before', key: [1, 6n] }, 5)).toMatchObject({ more: false, rows: [{ key: [0, 131148061323450000n, 1n] }, { key: [1, 7n] }] });
+    expect(idsOf(set, { from: 'after', key: [0, 131148061323450000n, 1n] }, 2)).toEqual([7, 6]);
   });
 
   it('filters by bugcheck code or name, module, IOCTL and time', () => {
@@ -62,9 +65,9 @@ describe('incident pages', () => {
   it('searches from a row onward, in either direction, over the whole view', () => {
     const set = incidentKeyset();
     expect(idsOf(set, { from: 'first' }, 1, 'power_state')).toEqual([6]);
-    expect(idsOf(set, { from: 'after', key: [-1n, 6n] }, 1, 'power_state')).toEqual([5]);
-    expect(idsOf(set, { from: 'after', key: [-1n, 5n] }, 1, 'power_state')).toEqual([]);
-    expect(idsOf(set, { from: 'before', key: [-1n, 5n] }, 1, 'POWER_STATE')).toEqual([6]);
+    expect(idsOf(set, { from: "after", key: [1, 6n] }, 1, 'power_state')).toEqual([5]);
+    expect(idsOf(set, { from: "after", key: [1, 5n] }, 1, 'power_state')).toEqual([]);
+    expect(idsOf(set, { from: "before", key: [1, 5n] }, 1, 'POWER_STATE')).toEqual([6]);
     // LIKE wildcards in the text are literal.
     expect(idsOf(set, { from: 'first' }, 10, '%')).toEqual([]);
   });
