@@ -71,7 +71,9 @@ function sqlColumns(s: BrowserState): ColumnSpec[] {
   return s.sql.columns.map((name, i) => {
     const cell = (v: Readonly<Record<string, unknown>>): string => (v[name] === null || v[name] === undefined ? 'NULL' : visible(String(v[name])));
     const width = Math.min(40, Math.max(name.length, ...sample.map((r) => [...cell(r.values)].length)));
-    return { id: name, title: visible(name), width, priority: i, sql: null, cell };
+    // Numbers read right-aligned, as in the other views.
+    const numeric = sample.length > 0 && sample.every((r) => typeof r.values[name] === 'number' || r.values[name] === null);
+    return { id: name, title: visible(name), width, priority: i, sql: null, cell, ...(numeric ? { align: 'right' as const } : {}) };
   });
 }
 
