@@ -6,7 +6,7 @@ process.env.TMPDIR = testRunFolder();
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     testTimeout: 30_000,
     globalSetup: ['test/global-temp.ts'],
   },

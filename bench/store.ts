@@ -97,10 +97,13 @@ function sqliteImport(file: string): { ms: number; rows: number } | null {
 const DRIVERS = Array.from({ length: 40 }, (_, i) => `drv${String(i).padStart(2, '0')}`);
 
 /** 10 M IOCTL occurrences, generated straight into the tables, cached: the query latencies read it. */
-function generatedStore(rows: number): string {
+export function generatedStore(rows: number): string {
   const path = join(work, `store-${rows}.db`);
   if (existsSync(path)) {
     try {
+      // A store from an older irpscope is migrated in place (migrations add tables and columns; the generated
+      // rows stay what they are) rather than generated again, which takes minutes.
+      openStore(path).close();
       const check = openStore(path, { readonly: true });
       const n = Number((check.db.prepare('SELECT count(*) AS n FROM ioctl_occurrences').get() as { n: bigint }).n);
       check.close();

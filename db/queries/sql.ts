@@ -37,3 +37,35 @@ export function runReadOnlySql(db: Connection, sql: string, params: Record<strin
     throw new SqlError((error as Error).message);
   }
 }
+
+/**
+ * The first `maxRows` rows of a read-only statement (the browser's SQL view: a huge result must not fill memory);
+ * `truncated` says more rows exist. Same refusals as runReadOnlySql.
+ */
+export function runReadOnlySqlFirst(db: Connection, sql: string, maxRows: number): SqlResult & { readonly truncated: boolean } {
+  let statement;
+  try {
+    statement = db.prepare(sql);
+  } catch (error) {
+    throw new SqlError((error as Error).message);
+  }
+  if (!statement.reader) throw new ReadOnlyError('the SQL view is read-only: only statements that return rows (SELECT, WITH, EXPLAIN, read-only PRAGMAs) are run; to add data use irpscope ingest');
+  try {
+    statement.raw(true);
+    const columns = statement.columns().map((c) => c.name);
+    const rows: unknown[][] = [];
+    let truncated = false;
+    for (const row of statement.iterate() as IterableIterator<unknown[]>) {
+      if (rows.length === maxRows) {
+        truncated = true;
+        break;
+      }
+      rows.push(row.map(plainValue));
+    }
+    return { columns, rows, truncated };
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (code.startsWith('SQLITE_READONLY')) throw new ReadOnlyError(`the SQL view is read-only: ${(error as Error).message}; to add data use irpscope ingest`);
+    throw new SqlError((error as Error).message);
+  }
+}

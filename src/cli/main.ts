@@ -14,6 +14,7 @@ import { registerIoctls } from './ioctls-command.js';
 import { registerShow } from './show-command.js';
 import { registerSql } from './sql-command.js';
 import { registerSearch } from './search-command.js';
+import { registerBrowse } from './browse-command.js';
 import { registerBuckets } from './buckets-command.js';
 import { registerResignature } from './resignature-command.js';
 import { registerTimeline } from './timeline-command.js';
@@ -49,6 +50,7 @@ Exit codes: 0 ok, 1 failure, 2 bad usage. Colour only on a terminal, never with 
   registerShow(program);
   registerSql(program);
   registerSearch(program);
+  registerBrowse(program);
   registerBuckets(program);
   registerResignature(program);
   registerTimeline(program);

@@ -19,6 +19,7 @@ import { selectLastFailures } from '../../db/queries/last.js';
 import { INCIDENT_COLUMNS } from './incidents-command.js';
 import { IOCTL_COLUMNS } from './ioctls-command.js';
 import { LAST_COLUMNS } from './last-command.js';
+import { runBrowse } from './browse-command.js';
 
 export const SAMPLES = fileURLToPath(new URL('../../../samples', import.meta.url));
 export const SAMPLE_CODES = fileURLToPath(new URL('../../../samples/codes.txt', import.meta.url));
@@ -29,10 +30,12 @@ export function registerStart(program: Command): void {
     .description(`Run the main job on the bundled samples: ingest samples/*/ into the incident store (the default database,
 or --db), print what was stored and the answers to the first questions (latest incidents, IOCTLs seen, the
 latest failures of the most frequent one), then decode the control codes, statuses and bugchecks listed in
-samples/codes.txt (each taken from a real public paste, named there).`))
+samples/codes.txt (each taken from a real public paste, named there). In a terminal it ends in irpscope browse
+over the store it just filled (q quits; the printed answers are still there after).`))
     .option('--json', 'print only the decodings, as JSON')
+    .option('--no-browse', 'in a terminal too, stop after printing (no browse at the end)')
     .addHelpText('after', '\nExample:\n  npm start')
-    .action(async (options: { db?: string; json?: boolean }) => {
+    .action(async (options: { db?: string; json?: boolean; browse?: boolean }) => {
       if (!options.json) {
         const style = styler(colorWanted(process.stdout));
         await withStore(options.db, {}, async (store) => {
@@ -55,5 +58,7 @@ samples/codes.txt (each taken from a real public paste, named there).`))
         });
       }
       await runDecode([], { file: [SAMPLE_CODES], ...(options.json ? { json: true } : {}) });
+      // Only where a person is watching: in a pipe or a script `start` keeps printing and exiting as it always did.
+      if (!options.json && options.browse !== false && process.stdout.isTTY && process.stdin.isTTY) await runBrowse(options.db);
     });
 }
