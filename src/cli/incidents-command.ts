@@ -15,7 +15,7 @@ export const INCIDENT_COLUMNS: Column<IncidentSummary>[] = [
   { key: 'module', title: 'module', value: (r) => r.module ?? r.image },
   { key: 'failure_bucket', title: 'failure bucket', value: (r) => r.failureBucket ?? r.symbol },
   { key: 'build', title: 'build', value: (r) => r.build },
-  { key: 'source', title: 'source', value: (r) => `${r.source}:${r.line}` },
+  { key: 'source', title: 'source', value: (r) => `${r.source}:${r.line}`, keepEnd: true },
 ];
 
 /** "2024-05-01", "2024-05-01T10:00:00Z", or a span back from now: "36h", "7d", "2w". */

@@ -101,7 +101,7 @@ export async function ingestInputs(store: Store, paths: readonly string[], optio
 }
 
 const FILE_COLUMNS: Column<IngestOutcome>[] = [
-  { key: 'path', title: 'file', value: (o) => o.path },
+  { key: 'path', title: 'file', value: (o) => o.path, keepEnd: true },
   { key: 'format', title: 'format', value: (o) => o.format },
   { key: 'records', title: 'records', value: (o) => o.records, numeric: true },
   { key: 'skipped', title: 'skipped', value: (o) => o.skipped, numeric: true },

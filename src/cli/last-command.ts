@@ -16,7 +16,7 @@ export const LAST_COLUMNS: Column<IoctlFailure>[] = [
   { key: 'build', title: 'build', value: (r) => r.build },
   { key: 'process', title: 'process', value: (r) => r.process },
   { key: 'incident', title: 'incident', value: (r) => r.incident, numeric: true },
-  { key: 'source', title: 'source', value: (r) => `${r.source}:${r.line}` },
+  { key: 'source', title: 'source', value: (r) => `${r.source}:${r.line}`, keepEnd: true },
 ];
 
 export function registerLast(program: Command): void {

@@ -18,6 +18,8 @@ export interface Column<R> {
   readonly numeric?: boolean;
   /** Never shortened: a value whose every character matters (a crash signature), best as the last column. */
   readonly whole?: boolean;
+  /** Shortened from the start, keeping the end: a file path, whose file name and line are what tell rows apart. */
+  readonly keepEnd?: boolean;
 }
 
 const MAX_CELL = 60;
@@ -30,7 +32,8 @@ function cellText(cell: Cell): string {
 export function renderTable<R>(style: Styler, rows: readonly R[], columns: readonly Column<R>[]): string {
   const cells = rows.map((row) => columns.map((c) => {
     const text = cellText(c.value(row));
-    return text.length > MAX_CELL && !c.whole ? `${text.slice(0, MAX_CELL - 3)}...` : text;
+    if (text.length <= MAX_CELL || c.whole) return text;
+    return c.keepEnd ? `...${text.slice(text.length - (MAX_CELL - 3))}` : `${text.slice(0, MAX_CELL - 3)}...`;
   }));
   const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((r) => r[i]!.length)));
   const pad = (text: string, i: number): string => (columns[i]!.numeric ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));

@@ -9,7 +9,7 @@ import { UsageError } from './errors.js';
 export const SEARCH_COLUMNS: Column<SearchHit>[] = [
   { key: 'kind', title: 'kind', value: (h) => h.kind },
   { key: 'incident', title: 'incident', value: (h) => h.incident, numeric: true },
-  { key: 'source', title: 'source', value: (h) => (h.source === null ? null : `${h.source}:${h.line ?? 1}`) },
+  { key: 'source', title: 'source', value: (h) => (h.source === null ? null : `${h.source}:${h.line ?? 1}`), keepEnd: true },
   { key: 'snippet', title: 'match', value: (h) => h.snippet },
 ];
 

@@ -27,7 +27,7 @@ const LINKED_COLUMNS: Column<LinkedRow>[] = [
   { key: 'code', title: 'code', value: (r) => r.code },
   { key: 'status', title: 'status', value: (r) => r.status },
   { key: 'irp', title: 'irp', value: (r) => r.irp },
-  { key: 'source', title: 'source', value: (r) => r.source },
+  { key: 'source', title: 'source', value: (r) => r.source, keepEnd: true },
   { key: 'line', title: 'line', value: (r) => r.line },
 ];
 
