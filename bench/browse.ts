@@ -73,7 +73,7 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 /** The browse rows of the bench table, on the store bench/store.ts generated (path given). */
 export function benchBrowse(store: string, label: string): StoreBenchRow[] {
   const rows: StoreBenchRow[] = [];
-  for (const view of ['', 'sources'] as const) {
+  for (const view of ['', 'ioctls', 'buckets', 'timeline', 'sources'] as const) {
     const results = Array.from({ length: RUNS }, () => JSON.parse(execFileSync(process.execPath, [here, 'first-frame', store, ...(view ? [view] : [])], { encoding: 'utf8' }).trim().split('\n').pop()!) as FirstFrame);
     const ms = median(results.map((r) => r.ms));
     rows.push({

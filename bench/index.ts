@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchEtwProcmon } from './etw-procmon.js';
-import { benchStore, generatedStore } from './store.js';
+import { benchStore, generatedStore, withIncidents } from './store.js';
 import { benchBrowse } from './browse.js';
 
 const dist = fileURLToPath(new URL('..', import.meta.url));
@@ -105,7 +105,9 @@ if (only.has('store')) for (const r of await benchStore()) rows.push(r);
 if (only.has('browse')) {
   // The same cached store as the query latencies (generated once, a few minutes, if missing).
   const size = Number(process.env.BENCH_STORE_QUERY_ROWS ?? 10_000_000);
-  for (const r of benchBrowse(generatedStore(size), `${(size / 1e6).toFixed(0)} M IOCTL rows`)) rows.push(r);
+  const incidents = Number(process.env.BENCH_STORE_INCIDENTS ?? 1_000_000);
+  const label = `${(size / 1e6).toFixed(0)} M IOCTL rows, ${(incidents / 1e6).toFixed(0)} M incidents`;
+  for (const r of benchBrowse(withIncidents(generatedStore(size), incidents), label)) rows.push(r);
 }
 
 process.stdout.write(`${format(rows)}\n`);

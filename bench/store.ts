@@ -12,6 +12,7 @@
  *   node dist/bench/store.js ingest FILE DB      one ingest, prints one JSON line (used by the cases above)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,6 +155,52 @@ export function generatedStore(rows: number): string {
   db.exec('ANALYZE');
   store.close();
   process.stderr.write(`bench: generated ${rows} IOCTL rows in ${((performance.now() - started) / 1000).toFixed(0)} s (${path})\n`);
+  return path;
+}
+
+const BUGCHECKS = [0xc4, 0xc9, 0x9f, 0x3b, 0x7e, 0xd1, 0x10d, 0x133, 0x1e, 0x50];
+
+/**
+ * Crashes for browse's incidents and buckets views: `count` incidents (times spread over four years, a skewed mix
+ * of bugchecks and modules) and their signatures (about 6 000 distinct, most incidents in a few hundred), added to
+ * the cached store once. Signatures are written straight, not computed: this measures reading them.
+ */
+export function withIncidents(path: string, count: number): string {
+  const store = openStore(path);
+  const db = store.db;
+  const have = Number((db.prepare('SELECT count(*) AS n FROM incidents').get() as { n: bigint }).n);
+  if (have >= count) {
+    store.close();
+    return path;
+  }
+  const started = performance.now();
+  const random = seededRandom(7);
+  db.exec('BEGIN');
+  db.exec('DELETE FROM incident_signatures');
+  db.exec('DELETE FROM incidents');
+  db.prepare(`INSERT OR IGNORE INTO rule_sets (version, digest, rules, first_used_at) VALUES ('bench', 'generated', '[]', '2024-01-01T00:00:00Z')`).run();
+  const incident = db.prepare(`INSERT INTO incidents (id, source_id, line, incident_no, via, bugcheck_code, name, arg1, parameters, cases, image, module, symbol, os_build,
+    driver_version, time_ticks, time_text, details) VALUES (?, ?, ?, ?, 'analyze', ?, NULL, ?, '[]', '[]', ?, ?, ?, ?, ?, ?, NULL, '{}')`);
+  const signature = db.prepare(`INSERT INTO incident_signatures (incident_id, signature, signature_id, rule_version, parts, explanation, signed_at)
+    VALUES (?, ?, ?, 'bench', '{}', '{}', '2024-01-01T00:00:00Z')`);
+  const first = 132_539_328_000_000_000n; // 2021-01-01
+  const span = 4 * 365 * 86_400 * 10_000_000;
+  for (let i = 1; i <= count; i++) {
+    const code = BUGCHECKS[Math.floor(random() ** 2 * BUGCHECKS.length)]!;
+    const driver = DRIVERS[Math.floor(random() ** 2 * DRIVERS.length)]!;
+    const fn = Math.floor(random() ** 3 * 150);
+    const sub = Math.floor(random() * 4);
+    const ticks = first + BigInt(Math.floor(random() * span));
+    const symbol = `${driver}!Function${fn}`;
+    incident.run(i, 1 + (i % 100), 1_000_000 + i, 1_000_000 + i, code, `0x${sub.toString(16).toUpperCase().padStart(16, '0')}`, `${driver}.sys`, driver, `${symbol}+0x${(i % 4096).toString(16)}`,
+      `19041.${1 + (i % 30)}.amd64fre.vb_release`, `1.0.${i % 7}.0`, ticks);
+    const text = `0x${code.toString(16).toUpperCase()}/0x${sub} | ${symbol}`;
+    signature.run(i, text, createHash('sha256').update(text).digest('hex').slice(0, 12));
+  }
+  db.exec('COMMIT');
+  db.exec('ANALYZE');
+  store.close();
+  process.stderr.write(`bench: added ${count} incidents and their signatures in ${((performance.now() - started) / 1000).toFixed(0)} s (${path})\n`);
   return path;
 }
 

@@ -1,11 +1,7 @@
 /** `irpscope browse`: the terminal UI over the store (src/tui/). */
-import { createElement } from 'react';
 import type { Command } from 'commander';
-import { render } from 'ink';
 import { defaultTraceSource, storeContents } from '../../db/queries/pages.js';
 import { BrowserSession } from '../tui/session.js';
-import { App } from '../tui/views/app.js';
-import { themeFor } from '../tui/views/theme.js';
 import { VIEW_ORDER, type ViewId } from '../tui/state/browser.js';
 import { addDatabaseOption, defaultDatabasePath, openForCommand } from './store-options.js';
 import { FailureError, UsageError } from './errors.js';
@@ -28,6 +24,11 @@ export async function runBrowse(path: string | undefined, view?: ViewId, catalog
   if (!stdout.isTTY || !process.stdin.isTTY) {
     throw new UsageError('browse needs a terminal (stdin and stdout must be a TTY); for pipes and scripts use irpscope incidents / ioctls / show / sql with --json or --csv');
   }
+  // Ink draws only a last frame at exit when it believes it runs in CI (it reads CI and CONTINUOUS_INTEGRATION when
+  // first loaded). Both ends are a terminal here, so a person is looking: draw live whatever CI says. Ink is
+  // loaded now, not with the CLI, so this comes first (and no other command loads React and Ink).
+  for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) if (key in process.env) process.env[key] = 'false';
+  const { drawUntilQuit } = await import('../tui/render.js');
   try {
     useCatalog(loadCatalog(catalogPath ?? defaultCatalogPath()));
   } catch (error) {
@@ -44,9 +45,7 @@ export async function runBrowse(path: string | undefined, view?: ViewId, catalog
   try {
     const contents = storeContents(store.db);
     session.send({ type: 'start', view: firstView(contents, view), traceSource: defaultTraceSource(store.db), empty: !contents.sources });
-    const instance = render(createElement(App, { session, theme: themeFor(stdout) }), { exitOnCtrlC: false, patchConsole: false });
-    await instance.waitUntilExit();
-    instance.cleanup();
+    await drawUntilQuit(session, stdout);
   } finally {
     session.close();
     store.close();
