@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../db/store.js';
 import { ingestFile } from '../db/ingest.js';
+import { refreshBucketSummaries } from '../db/bucket-summaries.js';
 import { LATEST_VERSION } from '../db/migrations/index.js';
 import { selectLastFailures } from '../db/queries/last.js';
 import { countByDriver } from '../db/queries/ioctls.js';
@@ -197,6 +198,7 @@ export function withIncidents(path: string, count: number): string {
     const text = `0x${code.toString(16).toUpperCase()}/0x${sub} | ${symbol}`;
     signature.run(i, text, createHash('sha256').update(text).digest('hex').slice(0, 12));
   }
+  refreshBucketSummaries(db, null);
   db.exec('COMMIT');
   db.exec('ANALYZE');
   store.close();

@@ -7,6 +7,7 @@
  * means the built-in rule text changed without a new rules/VERSION: refused (RuleDigestMismatchError), since it
  * would regroup incidents under a version that already means something else.
  */
+import { refreshBucketSummaries } from './bucket-summaries.js';
 import { buildSignature, type IncidentFacts, type Signature, type SignatureFrame, type SignatureRequest } from '../src/signature/build.js';
 import { loadRuleSet, type RuleSet } from '../src/signature/rules.js';
 import type { Connection } from './store.js';
@@ -144,8 +145,19 @@ export function signSource(db: Connection, sourceId: number, ruleSet: RuleSet = 
   recordRuleSet(db, ruleSet, now);
   const write = writer(db);
   const reader = new IncidentFactsReader(db);
-  for (const id of ids) write(id, signIncident(db, id, ruleSet, reader)!, now);
+  const touched = new Set<string>();
+  for (const id of ids) {
+    const signature = signIncident(db, id, ruleSet, reader)!;
+    write(id, signature, now);
+    touched.add(signature.signatureId);
+  }
+  if (hasBucketSummaries(db)) refreshBucketSummaries(db, [...touched]);
   return ids.length;
+}
+
+/** A store at schema 3 (migration 3's backfill runs before migration 4 makes the table, and fills it whole). */
+function hasBucketSummaries(db: Connection): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bucket_summaries'").get() !== undefined;
 }
 
 /** Signs every incident that has no signature yet (migration 3's backfill of an older database). */
@@ -157,6 +169,7 @@ export function signUnsigned(db: Connection, ruleSet: RuleSet = builtinRuleSet()
   const write = writer(db);
   const reader = new IncidentFactsReader(db);
   for (const id of ids) write(id, signIncident(db, id, ruleSet, reader)!, now);
+  if (hasBucketSummaries(db)) refreshBucketSummaries(db, null);
   return ids.length;
 }
 
@@ -220,6 +233,7 @@ export function resignature(db: Connection, ruleSet: RuleSet, dryRun: boolean): 
       else unchanged++;
       write?.(id, s, now);
     }
+    if (!dryRun && hasBucketSummaries(db)) refreshBucketSummaries(db, null);
     const beforeIds = new Map([...stored].map(([id, s]) => [id, s.signatureId]));
     return {
       dryRun, versionsBefore, versionAfter: ruleSet.version, incidents: ids.length, moved, relabelled, unchanged,

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { openStore, type Store } from '../db/store.js';
 import { ingestFile } from '../db/ingest.js';
 import { resignature, RuleDigestMismatchError, signSource, bucketChanges } from '../db/signatures.js';
-import { explainIncident, explainSignature, selectBuckets, selectRuleVersions } from '../db/queries/buckets.js';
+import { bucketAggregateSql, explainIncident, explainSignature, selectBuckets, selectRuleVersions } from '../db/queries/buckets.js';
 import { buildSignature, signatureIdOf, type IncidentFacts, type SignatureFrame } from '../src/signature/build.js';
 import { builtinRulesDir, loadRuleSet, parseRuleFile, RuleError } from '../src/signature/rules.js';
 
@@ -179,6 +179,22 @@ describe('rule versions and resignature', () => {
     // Back to the built-in rules: split again, every incident moves back under version 1.
     const back = resignature(store.db, RULES, false);
     expect([back.moved.length, back.relabelled, back.bucketsAfter, back.changes.map((c) => c.kind)]).toEqual([2, 1, 2, ['split']]);
+    store.close();
+  });
+
+  it('keeps bucket_summaries equal to summing the incidents up again, through ingests and resignature', async () => {
+    const store = openStore(join(tempDir(), 'sum.db'));
+    const summed = (): unknown[] => store.db.prepare(`${bucketAggregateSql([], true)} ORDER BY signature_id`).all();
+    const kept = (): unknown[] => store.db.prepare('SELECT signature_id, signature, incidents, first_ticks, last_ticks, builds, machines, versions, module, newest FROM bucket_summaries ORDER BY signature_id').all();
+    for (const f of [...REAL_FILES, ...txt('test/fixtures/signatures')]) {
+      await ingestFile(store, f);
+      expect(kept()).toEqual(summed());
+    }
+    expect(kept().length).toBeGreaterThan(10);
+    resignature(store.db, loadRuleSet([teamRules('mydrv!MyTrace*\n')]), false);
+    expect(kept()).toEqual(summed());
+    // A plain listing reads the summaries: every bucket, biggest first.
+    expect(selectBuckets(store.db, { limit: 1000 }).map((b) => b.signatureId).sort()).toEqual(summed().map((r) => (r as { signature_id: string }).signature_id));
     store.close();
   });
 

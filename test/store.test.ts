@@ -17,15 +17,15 @@ describe('openStore', () => {
   it('creates the schema at the latest version, in WAL mode with foreign keys and a busy timeout', () => {
     const store = openStore(fresh());
     expect(store.version).toBe(LATEST_VERSION);
-    expect(LATEST_VERSION).toBe(3);
+    expect(LATEST_VERSION).toBe(4);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(Number(store.db.pragma('foreign_keys', { simple: true }))).toBe(1);
     expect(Number(store.db.pragma('busy_timeout', { simple: true }))).toBe(600_000);
-    expect(Number(store.db.pragma('user_version', { simple: true }))).toBe(3);
+    expect(Number(store.db.pragma('user_version', { simple: true }))).toBe(4);
     const applied = store.db.prepare('SELECT version, name FROM schema_version ORDER BY version').all() as { version: bigint; name: string }[];
-    expect(applied.map((m) => [Number(m.version), m.name])).toEqual([[1, 'first-schema'], [2, 'search-index'], [3, 'signatures-and-versions']]);
+    expect(applied.map((m) => [Number(m.version), m.name])).toEqual([[1, 'first-schema'], [2, 'search-index'], [3, 'signatures-and-versions'], [4, 'bucket-summaries']]);
     const tables = (store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'search_index_%' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual(['driver_versions', 'events', 'frames', 'incident_signatures', 'incidents', 'ioctl_codes', 'ioctl_counts', 'ioctl_occurrences', 'irp_lifetimes', 'irps', 'rule_sets', 'schema_version', 'search_index',
+    expect(tables).toEqual(['bucket_summaries', 'driver_versions', 'events', 'frames', 'incident_signatures', 'incidents', 'ioctl_codes', 'ioctl_counts', 'ioctl_occurrences', 'irp_lifetimes', 'irps', 'rule_sets', 'schema_version', 'search_index',
       'skipped_lines', 'sources', 'stack_locations', 'verifier_flags']);
     store.close();
   });
@@ -34,13 +34,13 @@ describe('openStore', () => {
     const path = fresh();
     openStore(path).close();
     const raw = new Database(path);
-    raw.prepare("INSERT INTO schema_version (version, name, applied_at) VALUES (4, 'from-the-future', '2030-01-01T00:00:00Z')").run();
+    raw.prepare("INSERT INTO schema_version (version, name, applied_at) VALUES (5, 'from-the-future', '2030-01-01T00:00:00Z')").run();
     raw.close();
     expect(() => openStore(path)).toThrow(SchemaTooNewError);
-    expect(() => openStore(path)).toThrow(`${path}: the database has schema version 4, newer than this irpscope knows (3); upgrade irpscope to use it (the file was left untouched)`);
+    expect(() => openStore(path)).toThrow(`${path}: the database has schema version 5, newer than this irpscope knows (4); upgrade irpscope to use it (the file was left untouched)`);
     expect(() => openStore(path, { readonly: true })).toThrow(SchemaTooNewError);
     const check = new Database(path, { readonly: true });
-    expect(check.prepare('SELECT max(version) AS v FROM schema_version').get()).toEqual({ v: 4 });
+    expect(check.prepare('SELECT max(version) AS v FROM schema_version').get()).toEqual({ v: 5 });
     check.close();
   });
 
@@ -64,7 +64,7 @@ describe('openStore', () => {
     old.close();
 
     const store = openStore(path);
-    expect(store.version).toBe(3);
+    expect(store.version).toBe(4);
     expect(store.db.prepare('SELECT count(*) AS n FROM incidents').get()).toEqual({ n: 1n });
     expect(searchText(store.db, 'MyDispatchDeviceControl').map((h) => h.kind).sort()).toEqual(['frame', 'incident']);
     expect(searchText(store.db, 'stray words').map((h) => [h.kind, h.line])).toEqual([['skipped', 70]]);
@@ -79,7 +79,7 @@ describe('openStore', () => {
     // Opening again applies nothing twice.
     store.close();
     const again = openStore(path);
-    expect((again.db.prepare('SELECT count(*) AS n FROM schema_version').get() as { n: bigint }).n).toBe(3n);
+    expect((again.db.prepare('SELECT count(*) AS n FROM schema_version').get() as { n: bigint }).n).toBe(4n);
     expect(searchText(again.db, 'MyDispatchDeviceControl').length).toBe(2);
     again.close();
   });

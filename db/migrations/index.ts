@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import { firstSchema } from './001-first-schema.js';
 import { searchIndex } from './002-search-index.js';
 import { signaturesAndVersions } from './003-signatures-and-versions.js';
+import { bucketSummaries } from './004-bucket-summaries.js';
 
 export interface Migration {
   readonly version: number;
@@ -15,6 +16,6 @@ export interface Migration {
   readonly after?: (db: Database.Database) => void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [firstSchema, searchIndex, signaturesAndVersions];
+export const MIGRATIONS: readonly Migration[] = [firstSchema, searchIndex, signaturesAndVersions, bucketSummaries];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
