@@ -157,25 +157,14 @@ export function periodCount(by: Period, fromMs: number, toMs: number): number {
 export const msOfTicks = (ticks: bigint): number => Number((ticks - UNIX_EPOCH_TICKS) / 10_000n) - (ticks < UNIX_EPOCH_TICKS && (ticks - UNIX_EPOCH_TICKS) % 10_000n !== 0n ? 1 : 0);
 
 /**
- * The SQL that names a row's period by its start, as 'YYYY-MM-DD HH:MM:SS' (SQLite's own spelling). Ticks are
- * positive (FILETIME counts from 1601), so integer division floors; the unix offset is then an exact subtraction.
- * 1601-01-01 was a Monday, and so is SQLite's `weekday 1`: a row's week starts on the Monday on or before its day.
+ * SQL counts rows per hour (for --by hour) or per day (every coarser period): an integer division of the ticks,
+ * exact because ticks are positive and FILETIME's 1601-01-01 starts a UTC day. The days are then gathered into
+ * weeks, months and years by periodStart. Formatting a date per row in SQL (strftime) cost 0.6 s on 1 M incidents.
  */
-function periodSql(by: Period, column: string): string {
-  const seconds = `(${column} / 10000000 - 11644473600)`;
-  switch (by) {
-    case 'hour':
-      return `strftime('%Y-%m-%d %H:00:00', ${seconds}, 'unixepoch')`;
-    case 'day':
-      return `strftime('%Y-%m-%d 00:00:00', ${seconds}, 'unixepoch')`;
-    case 'week':
-      return `strftime('%Y-%m-%d 00:00:00', ${seconds}, 'unixepoch', '-6 days', 'weekday 1')`;
-    case 'month':
-      return `strftime('%Y-%m-01 00:00:00', ${seconds}, 'unixepoch')`;
-    case 'year':
-      return `strftime('%Y-01-01 00:00:00', ${seconds}, 'unixepoch')`;
-  }
-}
+const TICKS_PER_HOUR = 36_000_000_000n;
+const TICKS_PER_DAY = 864_000_000_000n;
+/** 1601-01-01 to 1970-01-01 in ms. */
+const FILETIME_TO_UNIX_MS = 11_644_473_600_000;
 
 interface Counted {
   readonly byStart: Map<number, number>;
@@ -185,7 +174,6 @@ interface Counted {
 
 /** 9999-12-31T23:59:59.9999999Z: SQLite's date functions (and ISO 8601's four-digit years) end there. */
 export const LAST_CALENDAR_TICKS = BigInt(Date.UTC(9999, 11, 31, 23, 59, 59, 999)) * 10_000n + UNIX_EPOCH_TICKS + 9_999n;
-const OUT_OF_RANGE = 'out-of-range';
 
 function countRows(db: Connection, q: TimelineQuery): Counted {
   const where: string[] = [];
@@ -209,20 +197,24 @@ function countRows(db: Connection, q: TimelineQuery): Counted {
   if (q.untilTicks !== undefined && q.untilTicks !== null) range.push(`${column} <= :until`);
   const timed = `${column} IS NOT NULL${range.map((r) => ` AND ${r}`).join('')}`;
   const rows = db.prepare(`
-    SELECT CASE WHEN ${column} IS NULL THEN NULL WHEN ${column} > :last THEN '${OUT_OF_RANGE}' ELSE ${periodSql(q.by, column)} END AS period, count(*) AS n
+    SELECT CASE WHEN ${column} IS NULL THEN NULL WHEN ${column} > :last THEN -1 ELSE ${column} / :unit END AS unit, count(*) AS n
     FROM ${table}
     WHERE ${[...where, `(${column} IS NULL OR (${timed}))`].join(' AND ')}
     GROUP BY 1`).all({
     code: q.ioctl ?? null, driver: q.driverKey ?? null, sig: q.signatureId ?? null,
-    since: q.sinceTicks ?? null, until: q.untilTicks ?? null, last: LAST_CALENDAR_TICKS,
-  }) as { period: string | null; n: bigint }[];
+    since: q.sinceTicks ?? null, until: q.untilTicks ?? null, last: LAST_CALENDAR_TICKS, unit: q.by === 'hour' ? TICKS_PER_HOUR : TICKS_PER_DAY,
+  }) as { unit: bigint | null; n: bigint }[];
+  const unitMs = q.by === 'hour' ? HOUR_MS : DAY_MS;
   const byStart = new Map<number, number>();
   let untimed = 0;
   let outOfRange = 0;
   for (const row of rows) {
-    if (row.period === null) untimed += num(row.n);
-    else if (row.period === OUT_OF_RANGE) outOfRange += num(row.n);
-    else byStart.set(Date.parse(`${row.period.replace(' ', 'T')}Z`), num(row.n));
+    if (row.unit === null) untimed += num(row.n);
+    else if (row.unit < 0n) outOfRange += num(row.n);
+    else {
+      const start = periodStart(q.by, num(row.unit) * unitMs - FILETIME_TO_UNIX_MS);
+      byStart.set(start, (byStart.get(start) ?? 0) + num(row.n));
+    }
   }
   return { byStart, untimed, outOfRange };
 }
