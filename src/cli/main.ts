@@ -29,7 +29,7 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name('irpscope')
-    .description('Decode and keep the IOCTL, IRP, NTSTATUS and bugcheck context buried in WinDbg, Driver Verifier,\nETW and Process Monitor text.')
+    .description('Decode and keep the IOCTL, IRP, NTSTATUS and bugcheck context buried in WinDbg, Driver Verifier, ETW and Process Monitor text.')
     .version(packageJson.version)
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
