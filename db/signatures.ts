@@ -11,6 +11,7 @@ import { refreshBucketSummaries } from './bucket-summaries.js';
 import { buildSignature, type IncidentFacts, type Signature, type SignatureFrame, type SignatureRequest } from '../src/signature/build.js';
 import { loadRuleSet, type RuleSet } from '../src/signature/rules.js';
 import type { Connection } from './store.js';
+import { hasTable } from './tables.js';
 
 export class RuleDigestMismatchError extends Error {}
 
@@ -138,7 +139,7 @@ function writer(db: Connection): (incidentId: number, s: Signature, now: string)
 export function signSource(db: Connection, sourceId: number, ruleSet: RuleSet = builtinRuleSet()): number {
   // A store opened at an older schema (tests build one to prove the migrations) has no signature tables yet:
   // migration 3 signs its incidents when it arrives (signUnsigned).
-  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'incident_signatures'").get()) return 0;
+  if (!hasTable(db, 'incident_signatures')) return 0;
   const ids = (db.prepare('SELECT id FROM incidents WHERE source_id = ? ORDER BY id').all(sourceId) as { id: bigint }[]).map((r) => num(r.id));
   if (ids.length === 0) return 0;
   const now = new Date().toISOString();
@@ -151,13 +152,9 @@ export function signSource(db: Connection, sourceId: number, ruleSet: RuleSet = 
     write(id, signature, now);
     touched.add(signature.signatureId);
   }
-  if (hasBucketSummaries(db)) refreshBucketSummaries(db, [...touched]);
+  // At schema 3 (migration 3's backfill runs before migration 4 makes the table, and fills it whole) there is none.
+  if (hasTable(db, 'bucket_summaries')) refreshBucketSummaries(db, [...touched]);
   return ids.length;
-}
-
-/** A store at schema 3 (migration 3's backfill runs before migration 4 makes the table, and fills it whole). */
-function hasBucketSummaries(db: Connection): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bucket_summaries'").get() !== undefined;
 }
 
 /** Signs every incident that has no signature yet (migration 3's backfill of an older database). */
@@ -169,7 +166,7 @@ export function signUnsigned(db: Connection, ruleSet: RuleSet = builtinRuleSet()
   const write = writer(db);
   const reader = new IncidentFactsReader(db);
   for (const id of ids) write(id, signIncident(db, id, ruleSet, reader)!, now);
-  if (hasBucketSummaries(db)) refreshBucketSummaries(db, null);
+  if (hasTable(db, 'bucket_summaries')) refreshBucketSummaries(db, null);
   return ids.length;
 }
 
@@ -233,7 +230,7 @@ export function resignature(db: Connection, ruleSet: RuleSet, dryRun: boolean): 
       else unchanged++;
       write?.(id, s, now);
     }
-    if (!dryRun && hasBucketSummaries(db)) refreshBucketSummaries(db, null);
+    if (!dryRun) refreshBucketSummaries(db, null);
     const beforeIds = new Map([...stored].map(([id, s]) => [id, s.signatureId]));
     return {
       dryRun, versionsBefore, versionAfter: ruleSet.version, incidents: ids.length, moved, relabelled, unchanged,

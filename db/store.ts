@@ -8,6 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations/index.js';
+import { hasTable } from './tables.js';
 
 export type Connection = Database.Database;
 
@@ -38,8 +39,7 @@ export interface Store {
 }
 
 function schemaVersion(db: Connection): number {
-  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get();
-  if (!table) return 0;
+  if (!hasTable(db, 'schema_version')) return 0;
   const row = db.prepare('SELECT max(version) AS version FROM schema_version').get() as { version: number | bigint | null };
   return row.version === null ? 0 : Number(row.version);
 }

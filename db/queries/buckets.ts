@@ -111,14 +111,10 @@ function bucketRow(r: Record<string, unknown>): Bucket {
 export function selectBuckets(db: Connection, q: BucketQuery = {}): Bucket[] {
   const where = bucketScopeConditions(q);
   const limit = q.limit ?? 100;
-  const rows = where.length === 0 && hasSummaries(db)
+  const rows = where.length === 0
     ? db.prepare(`SELECT signature_id, signature, incidents, first_ticks, last_ticks, builds, machines, versions, module, newest FROM bucket_summaries ${BUCKET_ORDER} LIMIT ?`).all(limit)
     : db.prepare(`${bucketAggregateSql(where, true)} ${BUCKET_ORDER} LIMIT :limit`).all({ since: q.sinceTicks ?? null, module: q.moduleKey ?? null, limit });
   return (rows as Record<string, unknown>[]).map(bucketRow);
-}
-
-function hasSummaries(db: Connection): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bucket_summaries'").get() !== undefined;
 }
 
 /** The rule versions the store's signatures were built with, with their counts (a warning when more than one). */

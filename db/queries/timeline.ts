@@ -163,8 +163,6 @@ export const msOfTicks = (ticks: bigint): number => Number((ticks - UNIX_EPOCH_T
  */
 const TICKS_PER_HOUR = 36_000_000_000n;
 const TICKS_PER_DAY = 864_000_000_000n;
-/** 1601-01-01 to 1970-01-01 in ms. */
-const FILETIME_TO_UNIX_MS = 11_644_473_600_000;
 
 interface Counted {
   readonly byStart: Map<number, number>;
@@ -195,6 +193,7 @@ function countRows(db: Connection, q: TimelineQuery): Counted {
   const range: string[] = [];
   if (q.sinceTicks !== undefined && q.sinceTicks !== null) range.push(`${column} >= :since`);
   if (q.untilTicks !== undefined && q.untilTicks !== null) range.push(`${column} <= :until`);
+  const unitTicks = q.by === 'hour' ? TICKS_PER_HOUR : TICKS_PER_DAY;
   const timed = `${column} IS NOT NULL${range.map((r) => ` AND ${r}`).join('')}`;
   const rows = db.prepare(`
     SELECT CASE WHEN ${column} IS NULL THEN NULL WHEN ${column} > :last THEN -1 ELSE ${column} / :unit END AS unit, count(*) AS n
@@ -202,9 +201,8 @@ function countRows(db: Connection, q: TimelineQuery): Counted {
     WHERE ${[...where, `(${column} IS NULL OR (${timed}))`].join(' AND ')}
     GROUP BY 1`).all({
     code: q.ioctl ?? null, driver: q.driverKey ?? null, sig: q.signatureId ?? null,
-    since: q.sinceTicks ?? null, until: q.untilTicks ?? null, last: LAST_CALENDAR_TICKS, unit: q.by === 'hour' ? TICKS_PER_HOUR : TICKS_PER_DAY,
+    since: q.sinceTicks ?? null, until: q.untilTicks ?? null, last: LAST_CALENDAR_TICKS, unit: unitTicks,
   }) as { unit: bigint | null; n: bigint }[];
-  const unitMs = q.by === 'hour' ? HOUR_MS : DAY_MS;
   const byStart = new Map<number, number>();
   let untimed = 0;
   let outOfRange = 0;
@@ -212,7 +210,7 @@ function countRows(db: Connection, q: TimelineQuery): Counted {
     if (row.unit === null) untimed += num(row.n);
     else if (row.unit < 0n) outOfRange += num(row.n);
     else {
-      const start = periodStart(q.by, num(row.unit) * unitMs - FILETIME_TO_UNIX_MS);
+      const start = periodStart(q.by, msOfTicks(row.unit * unitTicks));
       byStart.set(start, (byStart.get(start) ?? 0) + num(row.n));
     }
   }
