@@ -12,15 +12,17 @@ const COLUMNS = 'signature_id, signature, incidents, first_ticks, last_ticks, bu
 export function refreshBucketSummaries(db: Connection, signatureIds: readonly string[] | null): void {
   if (signatureIds === null) {
     db.exec('DELETE FROM bucket_summaries');
-    db.exec(`INSERT INTO bucket_summaries (${COLUMNS}) ${bucketAggregateSql([], true)}`);
+    db.exec(`INSERT INTO bucket_summaries (${COLUMNS}) ${bucketAggregateSql([], true, db.dialect)}`);
     return;
   }
   if (signatureIds.length === 0) return;
+  // The session's own temporary schema: `temp` on SQLite, `pg_temp` on PostgreSQL.
+  const touched = `${db.dialect === 'postgres' ? 'pg_temp' : 'temp'}.touched_signatures`;
   db.exec('CREATE TEMP TABLE IF NOT EXISTS touched_signatures (signature_id TEXT PRIMARY KEY)');
-  db.exec('DELETE FROM temp.touched_signatures');
-  const touch = db.prepare('INSERT OR IGNORE INTO temp.touched_signatures (signature_id) VALUES (?)');
+  db.exec(`DELETE FROM ${touched}`);
+  const touch = db.prepare(`INSERT INTO ${touched} (signature_id) VALUES (?) ON CONFLICT DO NOTHING`);
   for (const id of signatureIds) touch.run(id);
-  db.exec('DELETE FROM bucket_summaries WHERE signature_id IN (SELECT signature_id FROM temp.touched_signatures)');
-  db.exec(`INSERT INTO bucket_summaries (${COLUMNS}) ${bucketAggregateSql(['s.signature_id IN (SELECT signature_id FROM temp.touched_signatures)'], false)}`);
-  db.exec('DELETE FROM temp.touched_signatures');
+  db.exec(`DELETE FROM bucket_summaries WHERE signature_id IN (SELECT signature_id FROM ${touched})`);
+  db.exec(`INSERT INTO bucket_summaries (${COLUMNS}) ${bucketAggregateSql([`s.signature_id IN (SELECT signature_id FROM ${touched})`], false, db.dialect)}`);
+  db.exec(`DELETE FROM ${touched}`);
 }

@@ -191,7 +191,7 @@ export function linkUntimedRows(db: Connection, sourceId: number, windowTicks = 
       FROM irps r LEFT JOIN incidents i ON i.id = r.incident_id WHERE r.address IS NOT NULL AND ${touched('r.address')}
     UNION ALL
     SELECT 'ioctl_occurrences', o.id, o.irp, o.time_ticks, NULL, o.driver_key
-      FROM ioctl_occurrences o WHERE o.irp IS NOT NULL AND o.time_from IS NOT 'source' AND ${touched('o.irp')}
+      FROM ioctl_occurrences o WHERE o.irp IS NOT NULL AND o.time_from IS DISTINCT FROM 'source' AND ${touched('o.irp')}
     UNION ALL
     SELECT 'events', e.id, e.irp, i.time_ticks, e.file_object, e.driver_key
       FROM events e LEFT JOIN incidents i ON i.id = e.incident_id WHERE e.irp IS NOT NULL AND e.time_ticks IS NULL AND ${touched('e.irp')}`).all({ source: sourceId }) as UntimedRow[];

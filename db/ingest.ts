@@ -16,6 +16,7 @@ import { codeColumn, driverKey, pointerColumn, ticksFromText, ticksFromValue } f
 import { DEFAULT_WINDOW_TICKS, LifetimeTracker, lifetimeMark, linkUntimedRows } from './correlate.js';
 import { eventSearchText, incidentSearchText, irpSearchText } from './search-text.js';
 import { signSource } from './signatures.js';
+import { beginWrite } from './write-lock.js';
 import type { RuleSet } from '../src/signature/rules.js';
 
 /** A record type the store has no table for (yet): it is kept whole in `events`, with the common columns filled. */
@@ -224,7 +225,7 @@ export class SourceWriter {
         ON CONFLICT (code) DO UPDATE SET name = excluded.name, names = excluded.names, device_type_name = excluded.device_type_name WHERE excluded.names <> ioctl_codes.names`),
       ioctl: db.prepare(`INSERT INTO ioctl_occurrences (source_id, line, code, via, major_function, driver, driver_key, irp, status, status_text, time_ticks, time_text,
         time_from, process, failed, lifetime_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      frame: db.prepare(`INSERT INTO frames (source_id, line, incident_no, frame, child_sp, return_address, args, symbol, module, function, offset, inline, source_file,
+      frame: db.prepare(`INSERT INTO frames (source_id, line, incident_no, frame, child_sp, return_address, args, symbol, module, function, "offset", inline, source_file,
         annotation, verifier) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       flag: db.prepare('INSERT INTO verifier_flags (source_id, line, form, level, bit, name, enabled, flag_group) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       event: db.prepare(`INSERT INTO events (source_id, line, type, name, time_ticks, time_text, pid, tid, process, irp, file_object, driver, driver_key, status,
@@ -395,9 +396,11 @@ export class SourceWriter {
     db.prepare(`INSERT INTO ioctl_counts (code, driver_key, driver, status, occurrences, first_ticks, last_ticks)
         SELECT code, coalesce(driver_key, ''), coalesce(min(driver), ''), coalesce(status, -1), count(*), min(time_ticks), max(time_ticks)
         FROM ioctl_occurrences WHERE source_id = ? GROUP BY code, coalesce(driver_key, ''), coalesce(status, -1) ORDER BY 1, 2, 4
-      ON CONFLICT (code, driver_key, status) DO UPDATE SET occurrences = occurrences + excluded.occurrences,
-        first_ticks = CASE WHEN first_ticks IS NULL OR excluded.first_ticks < first_ticks THEN coalesce(excluded.first_ticks, first_ticks) ELSE first_ticks END,
-        last_ticks = CASE WHEN last_ticks IS NULL OR excluded.last_ticks > last_ticks THEN coalesce(excluded.last_ticks, last_ticks) ELSE last_ticks END`).run(source);
+      ON CONFLICT (code, driver_key, status) DO UPDATE SET occurrences = ioctl_counts.occurrences + excluded.occurrences,
+        first_ticks = CASE WHEN ioctl_counts.first_ticks IS NULL OR excluded.first_ticks < ioctl_counts.first_ticks
+          THEN coalesce(excluded.first_ticks, ioctl_counts.first_ticks) ELSE ioctl_counts.first_ticks END,
+        last_ticks = CASE WHEN ioctl_counts.last_ticks IS NULL OR excluded.last_ticks > ioctl_counts.last_ticks
+          THEN coalesce(excluded.last_ticks, ioctl_counts.last_ticks) ELSE ioctl_counts.last_ticks END`).run(source);
     linkUntimedRows(db, source, this.options.windowTicks ?? DEFAULT_WINDOW_TICKS);
     // Last, once the source's frames and requests are linked: each new incident gets its signature (db/signatures.ts).
     signSource(db, source, this.options.ruleSet);
@@ -417,7 +420,8 @@ const BULK_INDEXES = ['irp_lifetimes_by_irp'];
  */
 function dropIndexesForBulkLoad(db: Connection, sizeBytes: number): () => void {
   const incoming = sizeBytes / BYTES_PER_ROW;
-  if (incoming < 50_000) return () => undefined;
+  // PostgreSQL: other machines may be reading the table; the index stays (and its rebuild would lock them out).
+  if (incoming < 50_000 || db.dialect !== 'sqlite') return () => undefined;
   const existing = Number((db.prepare('SELECT coalesce(max(id), 0) AS n FROM irp_lifetimes').get() as { n: bigint }).n);
   if (existing > incoming) return () => undefined;
   const definitions = BULK_INDEXES.map((name) => db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?").get(name) as { sql: string } | undefined)
@@ -454,7 +458,7 @@ export async function ingestSource(store: Store, identity: SourceIdentity, displ
   const before = findSource(db, identity.contentHash, options.format);
   if (before) return unchanged(before, displayPath);
   // Take the write lock before reading again: two ingests of the same file must not both store it.
-  db.exec('BEGIN IMMEDIATE');
+  beginWrite(db);
   try {
     const raced = findSource(db, identity.contentHash, options.format);
     if (raced) {

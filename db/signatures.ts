@@ -12,6 +12,7 @@ import { buildSignature, type IncidentFacts, type Signature, type SignatureFrame
 import { loadRuleSet, type RuleSet } from '../src/signature/rules.js';
 import type { Connection } from './store.js';
 import { hasTable } from './tables.js';
+import { inWriteTransaction } from './write-lock.js';
 
 export class RuleDigestMismatchError extends Error {}
 
@@ -58,11 +59,11 @@ export class IncidentFactsReader {
     this.irp = db.prepare('SELECT line, major_function, ioctl FROM irps WHERE address = ? AND +source_id = ? ORDER BY line LIMIT 1');
     // By IRP through the partial index on untimed occurrences: an IOCTL printed in a crash's text (!irp, a bugcheck
     // argument) has no time of its own.
-    this.irpOccurrence = db.prepare(`SELECT line, major_function, code FROM ioctl_occurrences WHERE irp = ? AND time_from IS NOT 'source' AND +source_id = ?
+    this.irpOccurrence = db.prepare(`SELECT line, major_function, code FROM ioctl_occurrences WHERE irp = ? AND time_from IS DISTINCT FROM 'source' AND +source_id = ?
       ORDER BY ${VIA_ORDER}, line LIMIT 1`);
     this.inFlight = db.prepare(`SELECT line, major_function, code, via FROM ioctl_occurrences WHERE incident_id = ? AND source_id = ? AND status IS NULL
       ORDER BY ${VIA_ORDER}, line LIMIT 1`);
-    this.frames = db.prepare('SELECT line, symbol, module, function, inline FROM frames WHERE incident_id = ? AND source_id = ? ORDER BY (incident_no IS NOT ?), line');
+    this.frames = db.prepare('SELECT line, symbol, module, function, inline FROM frames WHERE incident_id = ? AND source_id = ? ORDER BY (incident_no IS DISTINCT FROM ?), line');
   }
 
   /** The request a crash carries: the IRP its arguments name, else the IOCTL that was in flight in its text. */
@@ -238,7 +239,7 @@ export function resignature(db: Connection, ruleSet: RuleSet, dryRun: boolean): 
     };
   };
   if (dryRun) return run();
-  return db.transaction(run).immediate();
+  return inWriteTransaction(db, run);
 }
 
 /** Splits and merges between two groupings of the same incidents (signature ids by incident). */

@@ -9,8 +9,13 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations/index.js';
 import { hasTable } from './tables.js';
+import { beginWrite } from './write-lock.js';
+import { isPostgresLocation, redactLocation, type Connection } from './connection.js';
+import { PostgresConnection, registerRowidTables } from './postgres/connection.js';
+import { postgresMigrationSql, rowidTables } from './postgres/schema.js';
 
-export type Connection = Database.Database;
+export type { Connection } from './connection.js';
+export type SqliteConnection = Database.Database & { readonly dialect: 'sqlite' };
 
 /** How long a statement waits for another writer before SQLITE_BUSY. An ingest of a large file holds the lock. */
 export const BUSY_TIMEOUT_MS = 10 * 60 * 1000;
@@ -33,6 +38,7 @@ export interface OpenOptions {
 
 export interface Store {
   readonly db: Connection;
+  /** The file, or the server's connection string with its password hidden. */
   readonly path: string;
   readonly version: number;
   close(): void;
@@ -53,20 +59,22 @@ function refuseNewer(path: string, found: number, known: number): void {
 /** Applies what the database lacks, all in one transaction: a crash mid-way leaves the old version whole. */
 function migrate(db: Connection, path: string, migrations: readonly Migration[]): number {
   const known = migrations.length === 0 ? 0 : migrations[migrations.length - 1]!.version;
-  db.exec('BEGIN IMMEDIATE');
+  const postgres = db.dialect === 'postgres';
+  // Two first opens at once (two machines) wait for each other here; the second then finds the work done.
+  beginWrite(db);
   try {
-    db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_version (version ${postgres ? 'BIGINT' : 'INTEGER'} PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)${postgres ? '' : ' STRICT'}`);
     // Read again under the write lock: another process may have migrated while we waited for it.
     const current = schemaVersion(db);
     refuseNewer(path, current, known);
     const record = db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)');
     for (const m of migrations) {
       if (m.version <= current) continue;
-      db.exec(m.sql);
+      db.exec(postgres ? postgresMigrationSql(m) : m.sql);
       m.after?.(db);
       record.run(m.version, m.name, new Date().toISOString());
     }
-    db.pragma(`user_version = ${known}`);
+    if (!postgres) (db as SqliteConnection).pragma(`user_version = ${known}`);
     db.exec('COMMIT');
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
@@ -75,14 +83,46 @@ function migrate(db: Connection, path: string, migrations: readonly Migration[])
   return known;
 }
 
+/**
+ * A store on a PostgreSQL server (`postgres://user@host/db`): the same schema, made from the same migrations
+ * (db/postgres/schema.ts). A read-only opening needs only SELECT rights (the read-only role, docs/postgres.md).
+ */
+function openPostgresStore(url: string, options: OpenOptions): Store {
+  const migrations = options.migrations ?? MIGRATIONS;
+  const known = migrations.length === 0 ? 0 : migrations[migrations.length - 1]!.version;
+  registerRowidTables(rowidTables(MIGRATIONS));
+  const location = redactLocation(url);
+  const db = new PostgresConnection(url, { readonly: options.readonly ?? false });
+  try {
+    const found = schemaVersion(db);
+    refuseNewer(location, found, known);
+    if (found === 0 && (options.readonly || options.mustExist)) {
+      throw new NoDatabaseError(`no irpscope store in ${location}: ingest something first (irpscope ingest FILE --db ${location})`);
+    }
+    if (options.readonly) {
+      if (found < known) {
+        throw new StoreError(`${location}: the store has schema version ${found} and this irpscope expects ${known}; run any writing command (irpscope ingest) once to migrate it`);
+      }
+      return { db, path: location, version: found, close: () => db.close() };
+    }
+    const version = found < known ? migrate(db, location, migrations) : found;
+    return { db, path: location, version, close: () => db.close() };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
 export function openStore(path: string, options: OpenOptions = {}): Store {
+  if (isPostgresLocation(path)) return openPostgresStore(path, options);
   const migrations = options.migrations ?? MIGRATIONS;
   const known = migrations.length === 0 ? 0 : migrations[migrations.length - 1]!.version;
   if ((options.readonly || options.mustExist) && !existsSync(path)) {
     throw new NoDatabaseError(`no database at ${path}: ingest something first (irpscope ingest FILE), or pass --db PATH`);
   }
   if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, options.readonly ? { readonly: true, fileMustExist: true } : {});
+  const db = new Database(path, options.readonly ? { readonly: true, fileMustExist: true } : {}) as SqliteConnection;
+  Object.defineProperty(db, 'dialect', { value: 'sqlite', enumerable: true });
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // FILETIME ticks (about 1.3e17) and row counts are read as BigInt: a double would round the ticks.

@@ -5,6 +5,7 @@
  */
 import { NO_FRAME, type FrameStep, type SignatureExplanation, type SignatureParts } from '../../src/signature/build.js';
 import type { Connection } from '../store.js';
+import type { Dialect } from '../connection.js';
 import { num, timeOf } from './values.js';
 import { isoFromTicks } from '../column-values.js';
 
@@ -66,7 +67,9 @@ export function bucketScopeConditions(q: BucketQuery): string[] {
  * The newest incident is the bare maximum of one key (time first, an untimed incident below any timed one, then
  * the id), so no window function sorts the whole store.
  */
-export function bucketAggregateSql(where: readonly string[], scanAll: boolean): string {
+export function bucketAggregateSql(where: readonly string[], scanAll: boolean, dialect: Dialect): string {
+  // NOT INDEXED is SQLite's; PostgreSQL's planner picks the sequential scan over a whole table itself.
+  const notIndexed = scanAll && dialect === 'sqlite' ? 'NOT INDEXED ' : '';
   return `
     WITH machines AS MATERIALIZED (
       SELECT e.source_id, e.line, json_extract(e.record, '$.value') AS machine FROM events e
@@ -77,12 +80,12 @@ export function bucketAggregateSql(where: readonly string[], scanAll: boolean): 
         CASE WHEN EXISTS (SELECT 1 FROM machines) THEN
           coalesce((SELECT m.machine FROM machines m WHERE m.source_id = i.source_id AND m.line <= i.line ORDER BY m.line DESC LIMIT 1),
                    (SELECT m.machine FROM machines m WHERE m.source_id = i.source_id ORDER BY m.line LIMIT 1)) END AS machine
-      FROM incident_signatures s ${scanAll ? 'NOT INDEXED ' : ''}JOIN incidents i ON i.id = s.incident_id
+      FROM incident_signatures s ${notIndexed}JOIN incidents i ON i.id = s.incident_id
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''})
     SELECT signature_id, min(signature) AS signature, count(*) AS incidents, min(time_ticks) AS first_ticks, max(time_ticks) AS last_ticks,
       count(DISTINCT os_build) AS builds, count(DISTINCT machine) AS machines, group_concat(DISTINCT rule_version) AS versions,
       json_extract(min(parts), '$.module') AS module,
-      CAST(substr(max(printf('%020d%020d', coalesce(time_ticks + 1, 0), id)), 21) AS INTEGER) AS newest
+      CAST(substr(max(printf('%020d%020d', coalesce(time_ticks + 1, 0), id)), 21) AS BIGINT) AS newest
     FROM picked GROUP BY signature_id`;
 }
 
@@ -113,7 +116,7 @@ export function selectBuckets(db: Connection, q: BucketQuery = {}): Bucket[] {
   const limit = q.limit ?? 100;
   const rows = where.length === 0
     ? db.prepare(`SELECT signature_id, signature, incidents, first_ticks, last_ticks, builds, machines, versions, module, newest FROM bucket_summaries ${BUCKET_ORDER} LIMIT ?`).all(limit)
-    : db.prepare(`${bucketAggregateSql(where, true)} ${BUCKET_ORDER} LIMIT :limit`).all({ since: q.sinceTicks ?? null, module: q.moduleKey ?? null, limit });
+    : db.prepare(`${bucketAggregateSql(where, true, db.dialect)} ${BUCKET_ORDER} LIMIT :limit`).all({ since: q.sinceTicks ?? null, module: q.moduleKey ?? null, limit });
   return (rows as Record<string, unknown>[]).map(bucketRow);
 }
 

@@ -23,6 +23,7 @@
 import { ntstatusName } from '../../src/decode/ntstatus.js';
 import { driverKey } from '../column-values.js';
 import type { Connection } from '../store.js';
+import { jsonIntegers } from '../dialect.js';
 import { hexCode, num } from './values.js';
 
 export type SideSpec = { readonly build: string } | { readonly beforeTicks: bigint; readonly label: string } | { readonly fromTicks: bigint; readonly label: string };
@@ -183,7 +184,7 @@ function countFailures(rows: readonly Occurrence[]): Map<string, { code: number;
 export function compareBuilds(db: Connection, q: CompareQuery): Comparison {
   const key = q.driverKey;
   const failedIn = db.prepare(`SELECT id, source_id, incident_id, irp, code, status, time_ticks, driver_key FROM ioctl_occurrences
-    WHERE failed = 1 AND (incident_id IN (SELECT value FROM json_each(:incidents)) OR (incident_id IS NULL AND source_id IN (SELECT value FROM json_each(:sources))))`);
+    WHERE failed = 1 AND (incident_id IN (${jsonIntegers(db.dialect, ':incidents')}) OR (incident_id IS NULL AND source_id IN (${jsonIntegers(db.dialect, ':sources')})))`);
   let sides: [Side, Side];
   let failures: [Occurrence[], Occurrence[]];
   let unplacedIncidents = 0;
@@ -233,7 +234,7 @@ export function compareBuilds(db: Connection, q: CompareQuery): Comparison {
     throw new Error('compare: both sides must be builds, or before/after dates');
   }
 
-  const signaturesOf = db.prepare(`SELECT s.incident_id, s.signature_id, s.signature FROM incident_signatures s WHERE s.incident_id IN (SELECT value FROM json_each(?))`);
+  const signaturesOf = db.prepare(`SELECT s.incident_id, s.signature_id, s.signature FROM incident_signatures s WHERE s.incident_id IN (${jsonIntegers(db.dialect, '?')})`);
   const signatureCounts = sides.map((s) => {
     const rows = signaturesOf.all(JSON.stringify(s.incidents)) as { incident_id: bigint; signature_id: string; signature: string }[];
     const counts = new Map<string, { signature: string; count: number }>();
@@ -266,7 +267,7 @@ export function compareBuilds(db: Connection, q: CompareQuery): Comparison {
     };
   }).sort((x, y) => RANK[x.change] - RANK[y.change] || Math.abs(y.delta) - Math.abs(x.delta) || x.code.localeCompare(y.code) || (x.status ?? '').localeCompare(y.status ?? ''));
 
-  const incidentSources = db.prepare('SELECT DISTINCT source_id FROM incidents WHERE id IN (SELECT value FROM json_each(?))');
+  const incidentSources = db.prepare(`SELECT DISTINCT source_id FROM incidents WHERE id IN (${jsonIntegers(db.dialect, '?')})`);
   const summary = (i: 0 | 1, spec: SideSpec): SideSummary => {
     const s = sides[i];
     const sources = new Set((incidentSources.all(JSON.stringify(s.incidents)) as { source_id: bigint }[]).map((r) => num(r.source_id)));

@@ -40,7 +40,9 @@ export function selectIoctls(db: Connection, q: IoctlQuery = {}): IoctlSeen[] {
   const rows = db.prepare(`
     SELECT n.code, n.driver_key, min(nullif(n.driver, '')) AS driver, sum(n.occurrences) AS occurrences, min(n.first_ticks) AS first_ticks, max(n.last_ticks) AS last_ticks,
       json_group_array(json_array(n.status, n.occurrences)) AS statuses,
-      c.name, c.names, c.device_type, c.device_type_name, c.function, c.method, c.access
+      -- One ioctl_codes row per code: min() only names its columns in a way both SQLite and PostgreSQL accept.
+      min(c.name) AS name, min(c.names) AS names, min(c.device_type) AS device_type, min(c.device_type_name) AS device_type_name,
+      min(c.function) AS function, min(c.method) AS method, min(c.access) AS access
     FROM ioctl_counts n JOIN ioctl_codes c ON c.code = n.code
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
     GROUP BY n.code, n.driver_key

@@ -10,6 +10,7 @@
  * vanish from paging): incidents are read as two parts, the timed ones newest first, then the untimed ones.
  */
 import type { Connection } from '../store.js';
+import { caseInsensitiveLike } from '../dialect.js';
 import { codeColumn, driverKey, pointerColumn, ticksFromText } from '../column-values.js';
 
 export type KeyValue = bigint | number | string;
@@ -151,7 +152,7 @@ function segmentRows(db: Connection, set: Keyset, segment: { readonly where: str
   }
   if (search) {
     params.search = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.push(`(${set.searchable.map((s) => `${s} LIKE :search ESCAPE '\\'`).join(' OR ')})`);
+    where.push(`(${set.searchable.map((s) => `${s} ${caseInsensitiveLike(db.dialect)} :search ESCAPE '\\'`).join(' OR ')})`);
   }
   const order = segment.keys.map((k) => `${k} ${ascending ? 'ASC' : 'DESC'}`).join(', ');
   const sql = `SELECT ${segment.keys.map((k, i) => `${k} AS _k${i}`).join(', ')}, ${set.select} FROM ${set.from}

@@ -191,7 +191,7 @@ export function selectIncident(db: Connection, id: number): IncidentDetail | nul
   const lifetimeRow = db.prepare('SELECT l.*, s.path FROM irp_lifetimes l JOIN sources s ON s.id = l.source_id WHERE l.id = ?');
   const lifetimeEvents = db.prepare('SELECT e.*, s.path FROM events e JOIN sources s ON s.id = e.source_id WHERE e.lifetime_id = ? ORDER BY e.time_ticks, e.line');
   const lifetimeIoctls = db.prepare(`SELECT ${IOCTL_COLUMNS} FROM ioctl_occurrences o JOIN sources s ON s.id = o.source_id LEFT JOIN ioctl_codes c ON c.code = o.code
-    WHERE o.lifetime_id = ? AND (o.incident_id IS NOT ? ) ORDER BY o.time_ticks, o.line`);
+    WHERE o.lifetime_id = ? AND (o.incident_id IS DISTINCT FROM ?) ORDER BY o.time_ticks, o.line`);
   const lifetimes = [...lifetimeIds].map((lid): LifetimeView => {
     const l = lifetimeRow.get(lid) as Record<string, unknown>;
     return {

@@ -1,0 +1,185 @@
+/**
+ * A PostgreSQL connection with the synchronous surface of better-sqlite3 (db/connection.ts), so that the ingest,
+ * the queries and the browser run unchanged against a team's server. Each call blocks the calling thread until the
+ * worker (db/postgres/worker.ts) has the answer: the same trade the SQLite store makes, where every query also runs
+ * to completion on the calling thread.
+ */
+import { createSyncFn } from 'synckit';
+import type { ColumnDescription, Connection, RunResult, Statement } from '../connection.js';
+import { redactLocation } from '../connection.js';
+import { bindText, splitPlaceholders, withSqliteNullOrder } from './sql-text.js';
+import type { QueryAnswer, WorkerAnswer, WorkerRequest } from './worker.js';
+
+type WorkerCall = (request: WorkerRequest) => WorkerAnswer;
+
+let workerCall: WorkerCall | null = null;
+let nextHandle = 1;
+
+function callWorker(request: WorkerRequest): WorkerAnswer {
+  workerCall ??= createSyncFn(new URL('./worker.js', import.meta.url).pathname) as unknown as WorkerCall;
+  return workerCall(request);
+}
+
+/** A server error, with its SQLSTATE as `code` (e.g. 25006: a write in a read-only transaction). */
+export class PostgresError extends Error {
+  constructor(message: string, readonly code: string | null) {
+    super(message);
+  }
+}
+
+/** Tables whose `id` the server assigns: an INSERT into one of them returns it, as SQLite's lastInsertRowid. */
+const ROWID_TABLES = new Set<string>();
+
+export function registerRowidTables(names: Iterable<string>): void {
+  for (const name of names) ROWID_TABLES.add(name);
+}
+
+const FIRST_WORD = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*([A-Za-z]+)/;
+
+function firstWord(sql: string): string {
+  return (FIRST_WORD.exec(sql)?.[1] ?? '').toUpperCase();
+}
+
+class PostgresStatement implements Statement {
+  readonly reader: boolean;
+  private readonly pieces;
+  private rowMode: 'array' | 'object' = 'object';
+  private lastFields: string[] | null = null;
+  private readonly returnsId: boolean;
+
+  constructor(private readonly connection: PostgresConnection, readonly source: string) {
+    const word = firstWord(source);
+    const returning = /\bRETURNING\b/i.test(source);
+    const into = /^\s*INSERT\s+INTO\s+([A-Za-z_][A-Za-z0-9_]*)/i.exec(source);
+    this.returnsId = into !== null && !returning && ROWID_TABLES.has(into[1]!.toLowerCase());
+    const text = withSqliteNullOrder(source);
+    this.pieces = splitPlaceholders(this.returnsId ? `${text.replace(/;\s*$/, '')} RETURNING id` : text);
+    this.reader = ['SELECT', 'WITH', 'VALUES', 'TABLE', 'EXPLAIN', 'SHOW'].includes(word) || returning;
+  }
+
+  private query(params: unknown[]): QueryAnswer {
+    const answer = this.connection.query(bindText(this.pieces, params), this.rowMode);
+    this.lastFields = answer.fields;
+    return answer;
+  }
+
+  run(...params: unknown[]): RunResult {
+    const answer = this.query(params);
+    const first = answer.rows[0] as Record<string, unknown> | unknown[] | undefined;
+    const id = this.returnsId && first !== undefined ? (Array.isArray(first) ? first[first.length - 1] : first.id) : 0;
+    return { changes: answer.rowCount, lastInsertRowid: (id as bigint | number | undefined) ?? 0 };
+  }
+
+  get(...params: unknown[]): unknown {
+    return this.query(params).rows[0];
+  }
+
+  all(...params: unknown[]): unknown[] {
+    return this.query(params).rows;
+  }
+
+  *iterate(...params: unknown[]): IterableIterator<unknown> {
+    // A server-side cursor, so a huge result is fetched a page at a time and a `break` stops the work.
+    const text = bindText(this.pieces, params);
+    const own = !this.connection.inTransaction;
+    const cursor = `irpscope_cursor_${this.connection.nextCursor()}`;
+    if (own) this.connection.exec('BEGIN');
+    try {
+      this.connection.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${text}`, 'object');
+      for (;;) {
+        const page = this.connection.query(`FETCH 500 FROM ${cursor}`, this.rowMode);
+        this.lastFields = page.fields;
+        if (page.rows.length === 0) break;
+        yield* page.rows;
+      }
+      this.connection.query(`CLOSE ${cursor}`, 'object');
+    } finally {
+      if (own) this.connection.exec(this.connection.failed ? 'ROLLBACK' : 'COMMIT');
+    }
+  }
+
+  raw(toggle = true): this {
+    this.rowMode = toggle ? 'array' : 'object';
+    return this;
+  }
+
+  columns(): ColumnDescription[] {
+    if (this.lastFields === null) throw new Error('the columns of a PostgreSQL statement are known once it has run: call columns() after all() or iterate()');
+    return this.lastFields.map((name) => ({ name }));
+  }
+}
+
+export interface PostgresOpenOptions {
+  readonly readonly?: boolean;
+}
+
+export class PostgresConnection implements Connection {
+  readonly dialect = 'postgres' as const;
+  private readonly handle = nextHandle++;
+  private open = false;
+  private transactionDepth = 0;
+  private cursors = 0;
+  /** The open transaction hit an error: only ROLLBACK is accepted until it ends. */
+  failed = false;
+  /** The location with its password hidden, for messages. */
+  readonly location: string;
+
+  constructor(url: string, options: PostgresOpenOptions = {}) {
+    this.location = redactLocation(url);
+    this.request({ op: 'open', handle: this.handle, url, readonly: options.readonly ?? false });
+    this.open = true;
+  }
+
+  get inTransaction(): boolean {
+    return this.transactionDepth > 0;
+  }
+
+  nextCursor(): number {
+    return ++this.cursors;
+  }
+
+  private request(request: WorkerRequest): QueryAnswer | null {
+    const answer = callWorker(request);
+    if (!answer.ok) {
+      if (this.transactionDepth > 0) this.failed = true;
+      const error = new PostgresError(redactLocation(answer.message), answer.code);
+      // The statement, for a developer's eyes (IRPSCOPE_DEBUG); messages stay short.
+      if (process.env.IRPSCOPE_DEBUG && 'text' in request) error.message += `\n  in: ${request.text.slice(0, 2000)}`;
+      throw error;
+    }
+    return answer.answer;
+  }
+
+  query(text: string, rowMode: 'array' | 'object'): QueryAnswer {
+    return this.request({ op: 'query', handle: this.handle, text, rowMode })!;
+  }
+
+  prepare(sql: string): Statement {
+    return new PostgresStatement(this, sql);
+  }
+
+  exec(sql: string): this {
+    // SQLite's BEGIN IMMEDIATE takes the write lock up front; a PostgreSQL writer that needs one takes an advisory
+    // lock itself (db/write-lock.ts), so plain BEGIN is the translation.
+    const text = withSqliteNullOrder(sql.replace(/^\s*BEGIN\s+(IMMEDIATE|EXCLUSIVE|DEFERRED)\b/i, 'BEGIN'));
+    const word = firstWord(text);
+    try {
+      this.request({ op: 'batch', handle: this.handle, texts: [text] });
+    } finally {
+      if (word === 'BEGIN' || word === 'START') {
+        this.transactionDepth = 1;
+        this.failed = false;
+      } else if (word === 'COMMIT' || word === 'END' || (word === 'ROLLBACK' && !/^\s*ROLLBACK\s+TO\b/i.test(text))) {
+        this.transactionDepth = 0;
+        this.failed = false;
+      }
+    }
+    return this;
+  }
+
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.request({ op: 'close', handle: this.handle });
+  }
+}
