@@ -3,7 +3,7 @@
  * medians, rows/s and MB/s, peak RSS, and a peer measured in the same run on the same input.
  *
  * BENCH_MB (default 128) sets the size of the synthetic WinDbg log; the memory check also parses one 4x larger.
- * BENCH_ONLY=decode,windbg,etw,store,browse picks sections (default: all). The store section builds a 10 M-row store
+ * BENCH_ONLY=decode,windbg,etw,store,browse,postgres picks sections (default: all). The store section builds a 10 M-row store
  * once (a few minutes) and caches it in the bench folder.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { benchEtwProcmon } from './etw-procmon.js';
 import { benchStore, generatedStore, withIncidents } from './store.js';
 import { benchBrowse } from './browse.js';
+import { benchPostgres } from './postgres.js';
 
 const dist = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -79,7 +80,7 @@ mkdirSync(work, { recursive: true });
 const rows: BenchRow[] = [];
 process.stderr.write(`bench: ${RUNS} runs per case, median; inputs in ${work}\n`);
 
-const only = new Set((process.env.BENCH_ONLY ?? 'decode,windbg,etw,store,browse').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'decode,windbg,etw,store,browse,postgres').split(',').map((s) => s.trim()));
 
 if (only.has('decode')) rows.push(measure('decode', '1.1 M values', ['decode'], '1 M decodeIoctl on pseudo-random codes + 100 k lookups'));
 
@@ -101,6 +102,7 @@ if (only.has('etw')) {
 }
 
 if (only.has('store')) for (const r of await benchStore()) rows.push(r);
+if (only.has('postgres')) for (const r of await benchPostgres()) rows.push(r);
 
 if (only.has('browse')) {
   // The same cached store as the query latencies (generated once, a few minutes, if missing).

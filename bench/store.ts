@@ -63,12 +63,12 @@ async function ingestCase(file: string, db: string): Promise<IngestResult> {
   return { ms, bytes: statSync(file).size, records: outcome.records, skipped: outcome.skipped, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
-function runIngest(file: string, db: string): IngestResult {
+export function runIngest(file: string, db: string): IngestResult {
   const out = execFileSync(process.execPath, [here, 'ingest', file, db], { encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(out.trim().split('\n').pop()!) as IngestResult;
 }
 
-function tracerpt(rows: number, seed = 1): string {
+export function tracerpt(rows: number, seed = 1): string {
   const file = join(work, `tracerpt-${rows}.csv`);
   if (!existsSync(file)) writeLines(file, tracerptLines(rows, seed), false);
   return file;
@@ -206,7 +206,7 @@ export function withIncidents(path: string, count: number): string {
   return path;
 }
 
-function latency(name: string, input: string, work: () => number, runs = 20): StoreBenchRow {
+export function latency(name: string, input: string, work: () => number, runs = 20): StoreBenchRow {
   work();
   const times: number[] = [];
   let rows = 0;

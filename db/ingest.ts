@@ -17,6 +17,7 @@ import { DEFAULT_WINDOW_TICKS, LifetimeTracker, lifetimeMark, linkUntimedRows } 
 import { eventSearchText, incidentSearchText, irpSearchText } from './search-text.js';
 import { signSource } from './signatures.js';
 import { beginWrite } from './write-lock.js';
+import { lastInsertedId } from './dialect.js';
 import type { RuleSet } from '../src/signature/rules.js';
 
 /** A record type the store has no table for (yet): it is kept whole in `events`, with the common columns filled. */
@@ -210,6 +211,7 @@ export class SourceWriter {
   private readonly lifetimes: LifetimeTracker;
   private readonly versions: DriverVersionWriter;
   private readonly insert;
+  private readonly searchOf;
   private readonly batchRows: number;
 
   constructor(private readonly db: Connection, readonly sourceId: number, private readonly options: IngestOptions = {}) {
@@ -232,7 +234,11 @@ export class SourceWriter {
         lifetime_id, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       skipped: db.prepare('INSERT INTO skipped_lines (source_id, line, reason, text) VALUES (?, ?, ?, ?)'),
       search: db.prepare('INSERT INTO search_index (body, kind, source_id, line, ref_id) VALUES (?, ?, ?, ?, ?)'),
+      // The search entry of the row just inserted, without reading its id back (db/dialect.ts lastInsertedId).
+      searchLast: (table: 'events' | 'frames' | 'skipped_lines') =>
+        db.prepare(`INSERT INTO search_index (body, kind, source_id, line, ref_id) VALUES (?, ?, ?, ?, ${lastInsertedId(db.dialect, table)})`),
     };
+    this.searchOf = { events: this.insert.searchLast('events'), frames: this.insert.searchLast('frames'), skipped_lines: this.insert.searchLast('skipped_lines') };
   }
 
   record(record: StoreRecord): void {
@@ -252,8 +258,8 @@ export class SourceWriter {
   flush(): void {
     for (const record of this.pending) this.write(record);
     for (const s of this.pendingSkipped) {
-      const id = this.insert.skipped.run(this.sourceId, s.line, s.reason, s.text).lastInsertRowid;
-      this.insert.search.run(s.text, 'skipped', this.sourceId, s.line, id);
+      this.insert.skipped.run(this.sourceId, s.line, s.reason, s.text);
+      this.searchOf.skipped_lines.run(s.text, 'skipped', this.sourceId, s.line);
       if (this.keptSkipped.length < KEPT_SKIPPED) this.keptSkipped.push(s);
     }
     this.records += this.pending.length;
@@ -280,9 +286,9 @@ export class SourceWriter {
         return;
       case 'frame': {
         const f = record as Frame;
-        const id = this.insert.frame.run(this.sourceId, f.line, f.incident, f.index, f.childSp, f.returnAddress, JSON.stringify(f.args), f.symbol, f.module, f.function,
-          f.offset, f.inline ? 1 : 0, f.source, f.annotation, f.verifier ? 1 : 0).lastInsertRowid;
-        this.insert.search.run(f.source ? `${f.symbol} ${f.source}` : f.symbol, 'frame', this.sourceId, f.line, id);
+        this.insert.frame.run(this.sourceId, f.line, f.incident, f.index, f.childSp, f.returnAddress, JSON.stringify(f.args), f.symbol, f.module, f.function,
+          f.offset, f.inline ? 1 : 0, f.source, f.annotation, f.verifier ? 1 : 0);
+        this.searchOf.frames.run(f.source ? `${f.symbol} ${f.source}` : f.symbol, 'frame', this.sourceId, f.line);
         return;
       }
       case 'verifierFlag': {
@@ -334,10 +340,10 @@ export class SourceWriter {
     const c = eventColumns(record);
     const key = driverKey(c.driver);
     const lifetime = c.ticks !== null && c.irp !== null ? this.lifetimes.assign(c.irp, c.ticks, record.line, lifetimeMark(record.type, c.name), c.fileObject, key) : null;
-    const id = this.insert.event.run(this.sourceId, record.line, record.type, c.name, c.ticks, c.timeText, c.pid, c.tid, c.process, c.irp, c.fileObject, c.driver, key,
-      c.status, lifetime, json(record)).lastInsertRowid;
+    this.insert.event.run(this.sourceId, record.line, record.type, c.name, c.ticks, c.timeText, c.pid, c.tid, c.process, c.irp, c.fileObject, c.driver, key,
+      c.status, lifetime, json(record));
     const words = eventSearchText(record as Record<string, unknown>);
-    if (words) this.insert.search.run(words, 'event', this.sourceId, record.line, id);
+    if (words) this.searchOf.events.run(words, 'event', this.sourceId, record.line);
   }
 
   /** The session fact of `key` for an incident at `line`: the last one printed before it, else the first after. */

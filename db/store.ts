@@ -38,8 +38,10 @@ export interface OpenOptions {
 
 export interface Store {
   readonly db: Connection;
-  /** The file, or the server's connection string with its password hidden. */
+  /** The file, or the server's connection string with its password hidden: what messages show. */
   readonly path: string;
+  /** What opens the store again (another thread's connection): the path, or the full connection string. */
+  readonly location: string;
   readonly version: number;
   close(): void;
 }
@@ -103,10 +105,10 @@ function openPostgresStore(url: string, options: OpenOptions): Store {
       if (found < known) {
         throw new StoreError(`${location}: the store has schema version ${found} and this irpscope expects ${known}; run any writing command (irpscope ingest) once to migrate it`);
       }
-      return { db, path: location, version: found, close: () => db.close() };
+      return { db, path: location, location: url, version: found, close: () => db.close() };
     }
     const version = found < known ? migrate(db, location, migrations) : found;
-    return { db, path: location, version, close: () => db.close() };
+    return { db, path: location, location: url, version, close: () => db.close() };
   } catch (error) {
     db.close();
     throw error;
@@ -134,7 +136,7 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
       if (found < known) {
         throw new StoreError(`${path}: the database has schema version ${found} and this irpscope expects ${known}; run any writing command (irpscope ingest) once to migrate it`);
       }
-      return { db, path, version: found, close: () => db.close() };
+      return { db, path, location: path, version: found, close: () => db.close() };
     }
     // 16 KiB pages: bulk ingest writes a third fewer page headers and B-tree splits than with 4 KiB (measured:
     // 69 k -> 86 k rows/s on ETW-sized rows). Takes effect only on a new, empty file, before WAL is set.
@@ -151,7 +153,7 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
     const found = schemaVersion(db);
     refuseNewer(path, found, known);
     const version = found < known ? migrate(db, path, migrations) : found;
-    return { db, path, version, close: () => db.close() };
+    return { db, path, location: path, version, close: () => db.close() };
   } catch (error) {
     db.close();
     throw error;

@@ -4,13 +4,14 @@
  * real corpus crashes of the WinFsp driver with version lines added, two at 1.4.19049.0 and two at 1.5.19251.0
  * (SOURCES.md there says which lines were added). The signatures are the ones the ingest itself gives them.
  */
+import { freshStoreLocation } from './backend.js';
+import { plainValue } from '../db/queries/sql.js';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { openStore } from '../db/store.js';
 import { compareBuilds, driverVersionsOf } from '../db/queries/compare.js';
 
@@ -26,14 +27,14 @@ function irpscope(args: string[], env: Record<string, string> = {}) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const tempDb = (): string => join(mkdtempSync(join(tmpdir(), 'irpscope-compare-')), 'store.db');
+const tempDb = (): string => freshStoreLocation('irpscope-compare-');
 
 function rows(path: string, sql: string): unknown[] {
-  const db = new Database(path, { readonly: true, });
+  const store = openStore(path, { readonly: true });
   try {
-    return db.prepare(sql).raw().all();
+    return (store.db.prepare(sql).raw().all() as unknown[][]).map((row) => row.map(plainValue));
   } finally {
-    db.close();
+    store.close();
   }
 }
 
@@ -128,8 +129,8 @@ describe('compare', () => {
 
   it('an unsigned incident (one stored before signing existed) is counted on its side, not dropped', () => {
     const db = ingested();
-    const write = new Database(db);
-    write.prepare('DELETE FROM incident_signatures WHERE incident_id IN (2, 4)').run();
+    const write = openStore(db);
+    write.db.prepare('DELETE FROM incident_signatures WHERE incident_id IN (2, 4)').run();
     write.close();
     const r = irpscope(['compare', '--driver', 'winfsp-x64.sys', '--build', A, '--build', B, '--db', db, '--json']);
     const c = JSON.parse(r.stdout) as { a: { unsignedIncidents: number; incidents: number }; b: { unsignedIncidents: number; incidents: number }; signatures: unknown[] };

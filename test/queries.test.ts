@@ -1,8 +1,6 @@
 /** The canned questions, `sql` and search over a store filled with hand-made records, and correlation. */
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { BACKEND, freshStoreLocation } from './backend.js';
 import { openStore, type Store } from '../db/store.js';
 import { ingestSource } from '../db/ingest.js';
 import { selectLastFailures } from '../db/queries/last.js';
@@ -13,12 +11,12 @@ import { searchText } from '../db/queries/search.js';
 import { ReadOnlyError, runReadOnlySql } from '../db/queries/sql.js';
 import { CRASH_IRP, FILE_OBJECT, REUSED_IRP, crashRecords, identityOf, producerOf, traceRecords } from './fixtures/store/records.js';
 
-let dir: string;
+let location: string;
 let store: Store;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'irpscope-queries-'));
-  store = openStore(join(dir, 'store.db'));
+  location = freshStoreLocation('irpscope-queries-');
+  store = openStore(location);
   // The dump first and the trace second: correlation must not depend on the order sources arrive in.
   const crash = crashRecords();
   await ingestSource(store, identityOf('/tickets/crash.txt', crash), 'crash.txt', producerOf(crash, 'windbg', [{ line: 70, reason: 'not a recognised debugger line', text: 'garbage in mydrv' }]));
@@ -30,7 +28,6 @@ beforeAll(async () => {
 
 afterAll(() => {
   store.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('last --ioctl', () => {
@@ -141,7 +138,7 @@ describe('sql', () => {
   });
 
   it('refuses writes on a read-only connection, clearly', () => {
-    const ro = openStore(store.path, { readonly: true });
+    const ro = openStore(location, { readonly: true });
     try {
       expect(() => runReadOnlySql(ro.db, 'DELETE FROM incidents')).toThrow(ReadOnlyError);
       expect(() => runReadOnlySql(ro.db, 'DROP TABLE incidents')).toThrow(/read-only/);

@@ -2,6 +2,8 @@
  * `irpscope report` and `irpscope timeline`: the report built from a store (golden text and JSON, with exact
  * assertions on the facts that matter), the HTML's escaping, and the real binary (dist/src/cli/main.js).
  */
+import { freshStoreLocation } from './backend.js';
+import { redactLocation } from '../db/connection.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -132,7 +134,7 @@ describe('report content', () => {
 describe('the binary', () => {
   let db: string;
   beforeAll(() => {
-    db = join(store.path);
+    db = store.location;
   });
 
   it('timeline --json prints the series with its filters and what was left out', () => {
@@ -230,17 +232,17 @@ describe('the binary', () => {
     expect(r.stderr).toBe(`irpscope: wrote ${file}\n`);
     const json = JSON.parse(r.stdout) as Report;
     // The CLI's "now" is the present: only generatedAt differs from the report built with a fixed clock.
-    expect({ ...json, generatedAt: 'x' }).toEqual({ ...report, database: db, generatedAt: 'x' });
+    expect({ ...json, generatedAt: 'x' }).toEqual({ ...report, database: redactLocation(db), generatedAt: 'x' });
     const html = readFileSync(file, 'utf8');
-    expect(html).toBe(renderReportHtml({ ...report, database: db, generatedAt: json.generatedAt }));
+    expect(html).toBe(renderReportHtml({ ...report, database: redactLocation(db), generatedAt: json.generatedAt }));
     const text = irpscope(['report', '--db', db], { COLUMNS: '80' });
-    expect(text.stdout).toBe(renderReportText({ ...report, database: db, generatedAt: text.stdout.split('\n')[1]!.slice('generated '.length, 'generated '.length + 20) }, 80, 'ascii'));
+    expect(text.stdout).toBe(renderReportText({ ...report, database: redactLocation(db), generatedAt: text.stdout.split('\n')[1]!.slice('generated '.length, 'generated '.length + 20) }, 80, 'ascii'));
   });
 });
 
 describe('on samples ingested (and signed) by the real binary', () => {
   const dir = mkdtempSync(join(tmpdir(), 'irpscope-report-ingest-'));
-  const db = join(dir, 'store.db');
+  const db = freshStoreLocation('irpscope-report-db-');
   const crash = 'test/fixtures/store/crash-mydrv.txt';
   const MYDRV = '0xC9/0x7 | mydrv!MyDispatchDeviceControl | IRP_MJ_DEVICE_CONTROL 0x222004';
 

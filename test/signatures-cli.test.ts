@@ -1,4 +1,5 @@
 /** `irpscope buckets`, `buckets --explain` and `resignature` through the real binary (dist/src/cli/main.js). */
+import { freshStoreLocation } from './backend.js';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,7 +23,7 @@ function irpscope(args: string[], env: Record<string, string> = {}) {
 /** A folder with the given fixtures copied in (stable names), and a database ingested from them in that order. */
 function ingested(files: readonly string[]): { dir: string; db: string } {
   const dir = mkdtempSync(join(tmpdir(), 'irpscope-sigcli-'));
-  const db = join(dir, 'store.db');
+  const db = freshStoreLocation('irpscope-sigcli-db-');
   const copies = files.map((f) => {
     const to = join(dir, f.split('/').pop()!);
     copyFileSync(f, to);

@@ -2,6 +2,7 @@
  * Crash signatures: golden signatures of the real incidents in samples/ and the corpus copies in test/fixtures/,
  * the bucket-bug and bucket-spray cases, rule versions and resignature, rule-file errors, and properties.
  */
+import { freshStoreLocation } from './backend.js';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,7 +24,7 @@ const RULES = loadRuleSet();
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'irpscope-sig-'));
 
 async function storeWith(files: readonly string[], options: { ruleSet?: ReturnType<typeof loadRuleSet> } = {}): Promise<Store> {
-  const store = openStore(join(tempDir(), 'sig.db'));
+  const store = openStore(freshStoreLocation('irpscope-sig-'));
   for (const f of files) await ingestFile(store, f, options.ruleSet ? { ruleSet: options.ruleSet } : {});
   return store;
 }
@@ -183,7 +184,7 @@ describe('rule versions and resignature', () => {
   });
 
   it('keeps bucket_summaries equal to summing the incidents up again, through ingests and resignature', async () => {
-    const store = openStore(join(tempDir(), 'sum.db'));
+    const store = openStore(freshStoreLocation('irpscope-sig-'));
     const summed = (): unknown[] => store.db.prepare(`${bucketAggregateSql([], true)} ORDER BY signature_id`).all();
     const kept = (): unknown[] => store.db.prepare('SELECT signature_id, signature, incidents, first_ticks, last_ticks, builds, machines, versions, module, newest FROM bucket_summaries ORDER BY signature_id').all();
     for (const f of [...REAL_FILES, ...txt('test/fixtures/signatures')]) {

@@ -1,4 +1,5 @@
 /** Time views: the series per period with gaps as zero, its filters, the left-out accounting, the cap and the bars. */
+import { inWriteTransaction } from '../db/write-lock.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Store } from '../db/store.js';
@@ -205,10 +206,10 @@ describe('timeline properties', () => {
     stores.push(store);
     const source = addSource(store);
     fc.assert(fc.property(periodArb, fc.array(timeArb, { maxLength: 25 }), (by, times) => {
-      store.db.transaction(() => {
+      inWriteTransaction(store.db, () => {
         store.db.exec('DELETE FROM incidents');
         for (const time of times) addIncident(store, source, { time });
-      })();
+      });
       const timed = times.filter((t): t is string => t !== null).map((t) => Date.parse(t));
       const spanned = timed.length === 0 ? 0 : periodCount(by, Math.min(...timed), Math.max(...timed));
       if (spanned > MAX_PERIODS) {

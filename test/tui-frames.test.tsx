@@ -75,7 +75,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const tidy = (frame: string | undefined): string => (frame ?? '').split('\n').map((l) => l.trimEnd()).join('\n');
 
 function open(width: number, height: number, db: Store = store): Screen {
-  const session = new BrowserSession(db.db, db.path, width, height);
+  const session = new BrowserSession(db.db, db.location, width, height);
   const contents = storeContents(db.db);
   session.send({ type: 'start', view: firstView(contents, undefined), traceSource: defaultTraceSource(db.db), empty: !contents.sources });
   const tree = <App session={session} theme="plain" size={{ width, height }} />;

@@ -22,7 +22,7 @@ afterAll(() => {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function session(): { s: BrowserSession; press: (input: string, key?: PressedKey) => void } {
-  const s = new BrowserSession(store.db, store.path, 80, 24);
+  const s = new BrowserSession(store.db, store.location, 80, 24);
   s.send({ type: 'start', view: 'incidents', traceSource: 2, empty: false });
   return { s, press: (input, key = {}) => s.send({ type: 'input', input, key }) };
 }

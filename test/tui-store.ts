@@ -1,4 +1,5 @@
 /** A store built from samples/ (what `npm start` ingests), for the browse tests. */
+import { freshStoreLocation } from './backend.js';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,7 +10,7 @@ export const SAMPLES = resolve('samples');
 
 export async function samplesStore(prefix: string): Promise<{ dir: string; store: Store; path: string }> {
   const dir = mkdtempSync(join(tmpdir(), `irpscope-${prefix}-`));
-  const path = join(dir, 'samples.db');
+  const path = freshStoreLocation(`irpscope-${prefix}-db-`, 'samples.db');
   const store = openStore(path);
   const folders = readdirSync(SAMPLES, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(SAMPLES, e.name)).sort();
   await ingestInputs(store, folders);

@@ -27,6 +27,7 @@ export type WorkerRequest =
   | { op: 'open'; handle: number; url: string; readonly: boolean }
   | { op: 'query'; handle: number; text: string; rowMode: 'array' | 'object' }
   | { op: 'batch'; handle: number; texts: string[] }
+  | { op: 'writes'; handle: number; texts: string[] }
   | { op: 'close'; handle: number };
 
 export interface QueryAnswer {
@@ -34,6 +35,8 @@ export interface QueryAnswer {
   readonly fields: string[];
   readonly rowCount: number;
   readonly command: string;
+  /** For 'writes': each statement's row count and the first value of its first row (the RETURNING id). */
+  readonly writes?: { rowCount: number; id: unknown }[];
 }
 
 export type WorkerAnswer = { ok: true; answer: QueryAnswer | null } | { ok: false; message: string; code: string | null; position: number | null };
@@ -49,14 +52,12 @@ function client(handle: number): pg.Client {
 async function answer(request: WorkerRequest): Promise<QueryAnswer | null> {
   switch (request.op) {
     case 'open': {
-      const c = new pg.Client({
-        connectionString: request.url,
-        types,
-        application_name: 'irpscope',
-        // A read-only opening (irpscope sql, browse, the canned queries) cannot write even by mistake: every
-        // transaction it starts is READ ONLY, on top of whatever the role may do.
-        options: request.readonly ? '-c default_transaction_read_only=on' : undefined,
-      });
+      // A read-only opening (irpscope sql, browse, the canned queries) cannot write even by mistake: every
+      // transaction it starts is READ ONLY, on top of whatever the role may do. Options the URL carries
+      // (?options=-c search_path=team) are kept.
+      const given = new URL(request.url).searchParams.get('options');
+      const options = [given, request.readonly ? '-c default_transaction_read_only=on' : null].filter(Boolean).join(' ');
+      const c = new pg.Client({ connectionString: request.url, types, application_name: 'irpscope', ...(options ? { options } : {}) });
       // An error on an idle connection (server restart) must not kill the process: the next query reports it.
       c.on('error', () => undefined);
       await c.connect();
@@ -73,6 +74,15 @@ async function answer(request: WorkerRequest): Promise<QueryAnswer | null> {
       const results = await client(request.handle).query(request.texts.join(';\n'));
       const last = (Array.isArray(results) ? results[results.length - 1] : results) as pg.QueryResult | undefined;
       return last ? { rows: last.rows as unknown[], fields: (last.fields ?? []).map((f) => f.name), rowCount: last.rowCount ?? 0, command: last.command } : null;
+    }
+    case 'writes': {
+      // Queued INSERTs and UPDATEs whose answers nobody has asked for yet: one round trip for all of them.
+      const results = await client(request.handle).query(request.texts.join(';\n'));
+      const list = (Array.isArray(results) ? results : [results]) as pg.QueryResult[];
+      return {
+        rows: [], fields: [], rowCount: 0, command: 'BATCH',
+        writes: list.map((r) => ({ rowCount: r.rowCount ?? 0, id: r.rows?.[0] ? Object.values(r.rows[0] as object)[0] : undefined })),
+      };
     }
     case 'close': {
       const c = clients.get(request.handle);

@@ -24,12 +24,12 @@ export const MIN_PREFIX = 4;
 
 export function findBucket(db: Connection, text: string): BucketRef {
   const wanted = text.trim();
-  const bySignature = db.prepare('SELECT DISTINCT signature_id AS signatureId, signature FROM incident_signatures WHERE signature = ? LIMIT 2').all(wanted) as BucketRef[];
+  const bySignature = db.prepare('SELECT DISTINCT signature_id AS "signatureId", signature FROM incident_signatures WHERE signature = ? LIMIT 2').all(wanted) as BucketRef[];
   if (bySignature.length === 1) return bySignature[0]!;
   const id = wanted.toLowerCase();
   if (/^[0-9a-f]+$/.test(id) && id.length >= MIN_PREFIX && id.length <= 12) {
     // signature_id is 12 lower-case hex digits; the range scan uses the index on it.
-    const matches = db.prepare(`SELECT DISTINCT signature_id AS signatureId, signature FROM incident_signatures
+    const matches = db.prepare(`SELECT DISTINCT signature_id AS "signatureId", signature FROM incident_signatures
       WHERE signature_id >= :id AND signature_id < :id || 'g' ORDER BY signature_id LIMIT 6`).all({ id }) as BucketRef[];
     if (matches.length === 1) return matches[0]!;
     if (matches.length > 1) {

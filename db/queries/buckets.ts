@@ -116,7 +116,7 @@ export function selectBuckets(db: Connection, q: BucketQuery = {}): Bucket[] {
   const limit = q.limit ?? 100;
   const rows = where.length === 0
     ? db.prepare(`SELECT signature_id, signature, incidents, first_ticks, last_ticks, builds, machines, versions, module, newest FROM bucket_summaries ${BUCKET_ORDER} LIMIT ?`).all(limit)
-    : db.prepare(`${bucketAggregateSql(where, true, db.dialect)} ${BUCKET_ORDER} LIMIT :limit`).all({ since: q.sinceTicks ?? null, module: q.moduleKey ?? null, limit });
+    : db.prepare(`SELECT * FROM (${bucketAggregateSql(where, true, db.dialect)}) AS buckets ${BUCKET_ORDER} LIMIT :limit`).all({ since: q.sinceTicks ?? null, module: q.moduleKey ?? null, limit });
   return (rows as Record<string, unknown>[]).map(bucketRow);
 }
 

@@ -177,7 +177,7 @@ export function* everyRow(db: Connection, set: Keyset, pageSize = 1000): Generat
 export function frequencySql(set: Keyset, expression: string, limit = 200): { sql: string; params: Record<string, unknown> } {
   return {
     sql: `SELECT value, count(*) AS count FROM (SELECT ${expression} AS value FROM ${set.from} ${set.where.length ? `WHERE ${set.where.join(' AND ')}` : ''}
-      ${set.groupBy ? `GROUP BY ${set.groupBy}` : ''}) GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${limit}`,
+      ${set.groupBy ? `GROUP BY ${set.groupBy}` : ''}) AS viewed GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${limit}`,
     params: { ...set.params },
   };
 }
@@ -224,7 +224,8 @@ export function ioctlKeyset(f: ViewFilter = {}): Keyset {
   if (f.untilTicks !== undefined && f.untilTicks !== null) where.push('n.first_ticks < :until');
   return {
     select: `n.code, n.driver_key, min(nullif(n.driver, '')) AS driver, sum(n.occurrences) AS occurrences,
-      sum(CASE WHEN n.status >= 0 AND (n.status & 0xC0000000) = 0xC0000000 THEN n.occurrences ELSE 0 END) AS failed,
+      -- 3221225472 is 0xC0000000 (NTSTATUS error severity), in decimal: PostgreSQL before 16 reads no hex literals.
+      sum(CASE WHEN n.status >= 0 AND (n.status & 3221225472) = 3221225472 THEN n.occurrences ELSE 0 END) AS failed,
       min(n.first_ticks) AS first_ticks, max(n.last_ticks) AS last_ticks, json_group_array(json_array(n.status, n.occurrences)) AS statuses,
       (SELECT c.name FROM ioctl_codes c WHERE c.code = n.code) AS name`,
     from: 'ioctl_counts n',

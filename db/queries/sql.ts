@@ -16,6 +16,31 @@ export function plainValue(value: unknown): unknown {
   return value;
 }
 
+/**
+ * A write the database itself refused: SQLite's read-only handle, PostgreSQL's read-only transaction (SQLSTATE
+ * 25006) or a role without the right (42501, the read-only role).
+ */
+function refusedWrite(error: unknown): boolean {
+  const code = (error as { code?: string | null }).code ?? '';
+  return code.startsWith('SQLITE_READONLY') || code === '25006' || code === '42501';
+}
+
+/**
+ * `INSERT ... RETURNING` returns rows, so it counts as a reader. SQLite's query_only refuses it when it runs;
+ * PostgreSQL may first report a constraint the row breaks, so it is refused here by its first word.
+ */
+function writesRows(db: Connection, sql: string): boolean {
+  return db.dialect === 'postgres' && WRITE_VERB.test(sql);
+}
+
+/** What only writes begin with. Anything else goes to the server, in a read-only transaction, which answers. */
+const WRITE_VERB = /^\s*(INSERT|UPDATE|DELETE|MERGE|CREATE|DROP|ALTER|TRUNCATE|GRANT|REVOKE|COPY|VACUUM|REINDEX|CLUSTER|COMMENT|SECURITY|REFRESH|LOCK|CALL|DO)\b/i;
+
+/** Refused before it runs: SQLite knows a statement returns no rows once prepared; PostgreSQL goes by its first word. */
+function refusedBeforeRunning(db: Connection, statement: { reader: boolean }, sql: string): boolean {
+  return db.dialect === 'postgres' ? writesRows(db, sql) : !statement.reader;
+}
+
 export function runReadOnlySql(db: Connection, sql: string, params: Record<string, string | number> = {}): SqlResult {
   let statement;
   try {
@@ -25,15 +50,15 @@ export function runReadOnlySql(db: Connection, sql: string, params: Record<strin
   }
   // A statement that returns no rows (INSERT, CREATE, a writing PRAGMA) is refused before it runs; query_only
   // and the read-only file handle refuse anything that gets past this (INSERT ... RETURNING).
-  if (!statement.reader) throw new ReadOnlyError('irpscope sql is read-only: only statements that return rows (SELECT, WITH, EXPLAIN, read-only PRAGMAs) are run; to add data use irpscope ingest');
+  if (refusedBeforeRunning(db, statement, sql)) throw new ReadOnlyError('irpscope sql is read-only: only statements that return rows (SELECT, WITH, EXPLAIN, read-only PRAGMAs) are run; to add data use irpscope ingest');
   try {
     statement.raw(true);
-    const columns = statement.columns().map((c) => c.name);
     const rows = ((Object.keys(params).length > 0 ? statement.all(params) : statement.all()) as unknown[][]).map((row) => row.map(plainValue));
+    // After the run: PostgreSQL describes a result once it has one.
+    const columns = statement.columns().map((c) => c.name);
     return { columns, rows };
   } catch (error) {
-    const code = (error as { code?: string }).code ?? '';
-    if (code.startsWith('SQLITE_READONLY')) throw new ReadOnlyError(`irpscope sql is read-only: ${(error as Error).message}; to add data use irpscope ingest`);
+    if (refusedWrite(error)) throw new ReadOnlyError(`irpscope sql is read-only: ${(error as Error).message}; to add data use irpscope ingest`);
     throw new SqlError((error as Error).message);
   }
 }
@@ -49,10 +74,9 @@ export function runReadOnlySqlFirst(db: Connection, sql: string, maxRows: number
   } catch (error) {
     throw new SqlError((error as Error).message);
   }
-  if (!statement.reader) throw new ReadOnlyError('the SQL view is read-only: only statements that return rows (SELECT, WITH, EXPLAIN, read-only PRAGMAs) are run; to add data use irpscope ingest');
+  if (refusedBeforeRunning(db, statement, sql)) throw new ReadOnlyError('the SQL view is read-only: only statements that return rows (SELECT, WITH, EXPLAIN, read-only PRAGMAs) are run; to add data use irpscope ingest');
   try {
     statement.raw(true);
-    const columns = statement.columns().map((c) => c.name);
     const rows: unknown[][] = [];
     let truncated = false;
     for (const row of statement.iterate() as IterableIterator<unknown[]>) {
@@ -62,10 +86,10 @@ export function runReadOnlySqlFirst(db: Connection, sql: string, maxRows: number
       }
       rows.push(row.map(plainValue));
     }
+    const columns = statement.columns().map((c) => c.name);
     return { columns, rows, truncated };
   } catch (error) {
-    const code = (error as { code?: string }).code ?? '';
-    if (code.startsWith('SQLITE_READONLY')) throw new ReadOnlyError(`the SQL view is read-only: ${(error as Error).message}; to add data use irpscope ingest`);
+    if (refusedWrite(error)) throw new ReadOnlyError(`the SQL view is read-only: ${(error as Error).message}; to add data use irpscope ingest`);
     throw new SqlError((error as Error).message);
   }
 }

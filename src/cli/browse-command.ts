@@ -36,7 +36,7 @@ export async function runBrowse(path: string | undefined, view?: ViewId, catalog
     throw error;
   }
   const store = openForCommand(path ?? defaultDatabasePath(), { mustExist: true });
-  const session = new BrowserSession(store.db, store.path, stdout.columns || 80, stdout.rows || 24);
+  const session = new BrowserSession(store.db, store.location, stdout.columns || 80, stdout.rows || 24);
   const restore = (): void => {
     stdout.write(LEAVE_SCREEN);
   };

@@ -22,6 +22,9 @@ import { registerReport } from './report-command.js';
 import { registerCompare } from './compare-command.js';
 import { FailureError, UsageError } from './errors.js';
 import { visible } from './terminal.js';
+import { redactLocation } from '../../db/connection.js';
+import { PostgresError } from '../../db/postgres/connection.js';
+import { registerGrantRead } from './grant-read-command.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -59,6 +62,7 @@ Exit codes: 0 ok, 1 failure, 2 bad usage. Colour only on a terminal, never with 
   registerCatalog(program);
   registerAudit(program);
   registerStart(program);
+  registerGrantRead(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
@@ -74,11 +78,17 @@ export async function run(argv: readonly string[]): Promise<number> {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
       return 2;
     }
+    // Every message passes redactLocation: a connection string's password is never printed.
     if (error instanceof UsageError || error instanceof FailureError) {
-      process.stderr.write(`irpscope: ${error.message.split('\n').map(visible).join('\n')}\n`);
+      process.stderr.write(`irpscope: ${redactLocation(error.message).split('\n').map(visible).join('\n')}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`irpscope: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    // The server refused a statement (a role without the right, a lost connection): its own words, exit 1.
+    if (error instanceof PostgresError) {
+      process.stderr.write(`irpscope: PostgreSQL: ${redactLocation(error.message).split('\n').map(visible).join('\n')}\n`);
+      return 1;
+    }
+    process.stderr.write(`irpscope: internal error: ${redactLocation(error instanceof Error ? error.stack ?? error.message : String(error))}\n`);
     return 1;
   }
 }

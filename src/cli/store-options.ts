@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { userDataDir } from '../locations.js';
 import { NoDatabaseError, openStore, SchemaTooNewError, StoreError, type OpenOptions, type Store } from '../../db/store.js';
 import { FailureError, UsageError } from './errors.js';
+import { isPostgresLocation, redactLocation } from '../../db/connection.js';
+import { PostgresError } from '../../db/postgres/connection.js';
 
 /** $IRPSCOPE_DB, else irpscope.db in the user's data folder. */
 export function defaultDatabasePath(env: NodeJS.ProcessEnv = process.env): string {
@@ -11,7 +13,7 @@ export function defaultDatabasePath(env: NodeJS.ProcessEnv = process.env): strin
 }
 
 export function addDatabaseOption(command: Command): Command {
-  return command.option('--db <path>', 'the database file (default: $IRPSCOPE_DB, else irpscope.db in the data folder)');
+  return command.option('--db <path>', 'the database file, or a PostgreSQL team store postgres://user@host/db (default: $IRPSCOPE_DB, else irpscope.db in the data folder)');
 }
 
 export function addOutputOptions(command: Command): Command {
@@ -33,6 +35,7 @@ export function openForCommand(path: string | undefined, options: OpenOptions = 
   } catch (error) {
     if (error instanceof NoDatabaseError || error instanceof SchemaTooNewError || error instanceof StoreError) throw new FailureError(error.message);
     const code = (error as { code?: string }).code;
+    if (error instanceof PostgresError || isPostgresLocation(file)) throw new FailureError(`${redactLocation(file)}: cannot open the store (${redactLocation((error as Error).message)})`);
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_CORRUPT') throw new FailureError(`${file}: cannot open the database (${(error as Error).message})`);
     throw error;
   }

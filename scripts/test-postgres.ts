@@ -1,0 +1,52 @@
+/**
+ * The second half of `npm test`: the store and query tests again, against PostgreSQL (test/backend.ts).
+ *
+ * With IRPSCOPE_TEST_PG set, that server is used. Otherwise a throwaway server is started on loopback
+ * (scripts/pg-test-server.sh, which installs PostgreSQL from Debian's packages when it is missing) and stopped at the
+ * end. When no server can be started the run says so, loudly, and passes; with IRPSCOPE_REQUIRE_PG=1 (CI) that is
+ * a failure instead.
+ */
+import { spawnSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const serverScript = join(root, 'scripts', 'pg-test-server.sh');
+
+/** The test files that open a store: each runs on both backends. */
+export const STORE_TEST_FILES = [
+  'test/queries.test.ts', 'test/ingest.test.ts', 'test/signatures.test.ts', 'test/signatures-cli.test.ts', 'test/timeline.test.ts',
+  'test/compare.test.ts', 'test/report.test.ts', 'test/tui-pages.test.ts', 'test/tui-session.test.ts', 'test/postgres.test.ts',
+];
+
+function main(): number {
+  let url = process.env.IRPSCOPE_TEST_PG ?? '';
+  let started = false;
+  if (!url) {
+    const start = spawnSync('bash', [serverScript, 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (start.status === 0 && start.stdout.trim()) {
+      url = start.stdout.trim();
+      started = true;
+    } else {
+      const why = (start.stderr || start.error?.message || 'no output').trim().split('\n').slice(-3).join(' / ');
+      const message = `PostgreSQL store tests NOT RUN: no PostgreSQL server could be started (${why}). Set IRPSCOPE_TEST_PG=postgres://... to use a server.`;
+      if (process.env.IRPSCOPE_REQUIRE_PG === '1') {
+        console.error(`irpscope tests: ${message}`);
+        return 1;
+      }
+      console.error(`\n*** ${message} ***\n`);
+      return 0;
+    }
+  }
+  try {
+    console.error(`irpscope tests: the store and query tests again, on PostgreSQL (${url.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/i, '$1***@')})`);
+    const run = spawnSync(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...STORE_TEST_FILES], {
+      cwd: root, stdio: 'inherit', env: { ...process.env, IRPSCOPE_TEST_BACKEND: 'postgres', IRPSCOPE_TEST_PG: url },
+    });
+    return run.status ?? 1;
+  } finally {
+    if (started) spawnSync('bash', [serverScript, 'stop'], { stdio: 'ignore' });
+  }
+}
+
+process.exitCode = main();
