@@ -22,6 +22,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const ROWS = Number(process.env.BENCH_PG_ROWS ?? 20_000);
 const work = process.env.BENCH_DIR ?? join(tmpdir(), 'irpscope-bench');
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** A port of its own: stopping the bench's server never stops one that someone else started. */
+const serverEnv = { ...process.env, IRPSCOPE_PG_PORT: process.env.IRPSCOPE_PG_PORT ?? '54332' };
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -45,7 +47,7 @@ export async function benchPostgres(): Promise<BenchRow[]> {
   let base = process.env.BENCH_PG ?? process.env.IRPSCOPE_TEST_PG ?? '';
   let started = false;
   if (!base) {
-    const start = spawnSync('bash', [join(root, 'scripts', 'pg-test-server.sh'), 'start'], { encoding: 'utf8' });
+    const start = spawnSync('bash', [join(root, 'scripts', 'pg-test-server.sh'), 'start'], { encoding: 'utf8', env: serverEnv });
     if (start.status !== 0) {
       process.stderr.write(`bench: no PostgreSQL server could be started, the postgres section is left out (${start.stderr.trim().split('\n').pop()})\n`);
       return [];
@@ -85,6 +87,6 @@ export async function benchPostgres(): Promise<BenchRow[]> {
     }
     return rows;
   } finally {
-    if (started) spawnSync('bash', [join(root, 'scripts', 'pg-test-server.sh'), 'stop'], { stdio: 'ignore' });
+    if (started) spawnSync('bash', [join(root, 'scripts', 'pg-test-server.sh'), 'stop'], { stdio: 'ignore', env: serverEnv });
   }
 }

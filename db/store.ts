@@ -10,12 +10,12 @@ import Database from 'better-sqlite3';
 import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations/index.js';
 import { hasTable } from './tables.js';
 import { beginWrite } from './write-lock.js';
-import { isPostgresLocation, redactLocation, type Connection } from './connection.js';
+import { isPostgresLocation, redactLocation, type Connection, type RowWriter } from './connection.js';
 import { PostgresConnection, registerRowidTables } from './postgres/connection.js';
 import { postgresMigrationSql, rowidTables } from './postgres/schema.js';
 
 export type { Connection } from './connection.js';
-export type SqliteConnection = Database.Database & { readonly dialect: 'sqlite' };
+export type SqliteConnection = Database.Database & { readonly dialect: 'sqlite'; rowWriter(sql: string): RowWriter };
 
 /** How long a statement waits for another writer before SQLITE_BUSY. An ingest of a large file holds the lock. */
 export const BUSY_TIMEOUT_MS = 10 * 60 * 1000;
@@ -125,6 +125,13 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
   if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, options.readonly ? { readonly: true, fileMustExist: true } : {}) as SqliteConnection;
   Object.defineProperty(db, 'dialect', { value: 'sqlite', enumerable: true });
+  // SQLite writes a row as fast alone as in bulk: a row writer is a prepared statement.
+  Object.defineProperty(db, 'rowWriter', {
+    value: (sql: string) => {
+      const statement = db.prepare(sql);
+      return { write: (...params: unknown[]) => void statement.run(...params) };
+    },
+  });
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // FILETIME ticks (about 1.3e17) and row counts are read as BigInt: a double would round the ticks.

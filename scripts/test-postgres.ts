@@ -19,11 +19,14 @@ export const STORE_TEST_FILES = [
   'test/compare.test.ts', 'test/report.test.ts', 'test/tui-pages.test.ts', 'test/tui-session.test.ts', 'test/postgres.test.ts',
 ];
 
+const serverEnv = { ...process.env, IRPSCOPE_PG_PORT: process.env.IRPSCOPE_PG_PORT ?? '54331' };
+
 function main(): number {
   let url = process.env.IRPSCOPE_TEST_PG ?? '';
   let started = false;
   if (!url) {
-    const start = spawnSync('bash', [serverScript, 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    // A port of its own, so that stopping it at the end never stops a server someone else started.
+    const start = spawnSync('bash', [serverScript, 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: serverEnv });
     if (start.status === 0 && start.stdout.trim()) {
       url = start.stdout.trim();
       started = true;
@@ -40,12 +43,15 @@ function main(): number {
   }
   try {
     console.error(`irpscope tests: the store and query tests again, on PostgreSQL (${url.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/i, '$1***@')})`);
-    const run = spawnSync(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...STORE_TEST_FILES], {
+    const run = spawnSync(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run',
+      // Every CLI call in these tests connects to a server (and starts the pg worker): a test of twenty calls takes
+      // three times as long as on a SQLite file, more on a loaded 2-core machine.
+      '--testTimeout=120000', ...STORE_TEST_FILES], {
       cwd: root, stdio: 'inherit', env: { ...process.env, IRPSCOPE_TEST_BACKEND: 'postgres', IRPSCOPE_TEST_PG: url },
     });
     return run.status ?? 1;
   } finally {
-    if (started) spawnSync('bash', [serverScript, 'stop'], { stdio: 'ignore' });
+    if (started) spawnSync('bash', [serverScript, 'stop'], { stdio: 'ignore', env: serverEnv });
   }
 }
 

@@ -7,7 +7,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSyncFn } from 'synckit';
-import type { ColumnDescription, Connection, RunResult, Statement } from '../connection.js';
+import type { ColumnDescription, Connection, RowWriter, RunResult, Statement } from '../connection.js';
 import { redactLocation } from '../connection.js';
 import { bindText, splitPlaceholders, withSqliteNullOrder } from './sql-text.js';
 import type { QueryAnswer, WorkerAnswer, WorkerRequest } from './worker.js';
@@ -151,6 +151,8 @@ class QueuedRunResult implements RunResult {
 /** Statements or bytes of SQL held before the queue is sent. */
 const QUEUE_STATEMENTS = 500;
 const QUEUE_BYTES = 2 * 1024 * 1024;
+/** Rows in one multi-row INSERT. */
+const ROWS_PER_INSERT = 500;
 
 export interface PostgresOpenOptions {
   readonly readonly?: boolean;
@@ -195,8 +197,48 @@ export class PostgresConnection implements Connection {
 
   private queued: { text: string; result: QueuedRunResult }[] = [];
   private queuedBytes = 0;
+  /** Rows of the row writers, by statement head (`INSERT INTO t (a, b) VALUES `), not yet queued. */
+  private readonly rows = new Map<string, string[]>();
+  private rowBytes = 0;
+
+  rowWriter(sql: string): RowWriter {
+    const m = /^\s*(INSERT\s+INTO\s+[A-Za-z_][A-Za-z0-9_]*\s*\([^)]*\)\s*VALUES\s*)(\([^;]*\))\s*;?\s*$/i.exec(sql);
+    if (!m) throw new Error(`a row writer takes INSERT INTO table (columns) VALUES (...) and nothing else, got: ${sql.slice(0, 120)}`);
+    const head = m[1]!;
+    const row = splitPlaceholders(m[2]!);
+    return {
+      write: (...params: unknown[]) => {
+        if (!this.inTransaction) {
+          this.query(head + bindText(row, params), 'object');
+          return;
+        }
+        const text = bindText(row, params);
+        let list = this.rows.get(head);
+        if (!list) this.rows.set(head, (list = []));
+        list.push(text);
+        this.rowBytes += text.length;
+        if (list.length >= ROWS_PER_INSERT || this.rowBytes >= QUEUE_BYTES) this.queueRows();
+      },
+    };
+  }
+
+  /** The row writers' rows as multi-row INSERTs at the end of the write queue. */
+  private queueRows(): void {
+    if (this.rows.size === 0) return;
+    const statements: string[] = [];
+    for (const [head, list] of this.rows) if (list.length > 0) statements.push(head + list.join(',\n'));
+    this.rows.clear();
+    this.rowBytes = 0;
+    for (const text of statements) this.enqueue(text);
+  }
 
   queueWrite(text: string): RunResult {
+    // Rows written before this statement reach the server before it.
+    this.queueRows();
+    return this.enqueue(text);
+  }
+
+  private enqueue(text: string): RunResult {
     const result = new QueuedRunResult(this);
     this.queued.push({ text, result });
     this.queuedBytes += text.length;
@@ -206,6 +248,7 @@ export class PostgresConnection implements Connection {
 
   /** Sends the queued writes; their order with every other statement is kept, as nothing else runs before this. */
   flushWrites(): void {
+    this.queueRows();
     if (this.queued.length === 0) return;
     const batch = this.queued;
     this.queued = [];
