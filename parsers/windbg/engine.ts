@@ -9,7 +9,7 @@ import type { SourceLine } from '../../src/text/index.js';
 import type { ParsedRecord, Skipped } from '../../src/records/index.js';
 import type { LineAccount, LineParser, ParseBatch } from '../types.js';
 import { isNoise } from './noise.js';
-import { validateRecord } from '../../src/records/validate.js';
+import { checkRecord } from '../../src/records/validate.js';
 
 export interface BlockContext {
   /** The debugger command whose output this is, from the last prompt (e.g. "!irp ffffe001`2b4c8010 1"), or null. */
@@ -72,7 +72,7 @@ export class DebuggerTextParser implements LineParser {
       emit: (record) => {
         let checked: ParsedRecord;
         try {
-          checked = this.validate ? validateRecord(record) : record;
+          checked = this.validate ? checkRecord(record) : record;
         } catch (error) {
           // A record that fails its schema is a parser bug: it is never passed on and never crashes the run; its
           // first line is kept as skipped, with the reason, so the text is not lost.
