@@ -108,11 +108,15 @@ export class DebuggerTextParser implements LineParser {
 
   private line(line: SourceLine): void {
     this.counts.lines++;
-    // The prompt regex runs on every line of the input, so rule lines out cheaply first: a prompt starts with a
-    // digit, `kd` / `lkd`, or blanks (\s: all of them are outside printable ASCII), and has a '>'.
+    // The prompt regex runs on every line of the input, so rule lines out cheaply first: past its leading spaces and
+    // TABs a prompt goes on with a digit, `kd` / `lkd`, or another \s blank (all of them are control characters or
+    // beyond ASCII), and it has a '>'. Indented lines (!irp's columns, Args:, Key/Value pairs) used to search the
+    // whole line for a '>' here.
     const text = line.text;
-    const c = text.charCodeAt(0);
-    const maybePrompt = (c >= 0x30 && c <= 0x39) || c === 0x6b /* k */ || c === 0x6c /* l */ || c <= 0x20 || c >= 0x7f;
+    let at = 0;
+    let c = text.charCodeAt(0);
+    while (c === 0x20 || c === 0x09) c = text.charCodeAt(++at);
+    const maybePrompt = (c >= 0x30 && c <= 0x39) || c === 0x6b /* k */ || c === 0x6c /* l */ || c < 0x20 || c >= 0x7f;
     const prompt = !maybePrompt || text.indexOf('>') === -1 ? null : PROMPT.exec(text);
     if (prompt) {
       this.closeActive();
