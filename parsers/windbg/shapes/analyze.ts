@@ -39,7 +39,6 @@ const PAIR = /^\s*(Key|Value)\s*:\s?(.*?)\s*$/;
 /** Keys that state the bugcheck code (new WinDbg), in the order they are trusted. */
 const CODE_VALUE_KEYS = ['BUGCHECK_CODE', 'Bugcheck.Code.LegacyAPI', 'Bugcheck.Code.KiBugCheckData'];
 const BUCKET_CODE = /^0x([0-9a-fA-F]{1,8})(?:_|$)/;
-const NON_BLANK = /\S/;
 
 /**
  * Keys a paste can start with (an excerpt that begins inside Debugging Details). Any KEY_WITH_UNDERSCORE counts;
@@ -64,11 +63,22 @@ const MAX_ARG_CONTINUATION = 12;
 
 /** The first non-blank character's code, or -1 for a blank line. */
 function firstChar(text: string): number {
-  if (text.length === 0) return -1;
+  const n = text.length;
+  if (n === 0) return -1;
   const c = text.charCodeAt(0);
   if (c !== 0x20 && c !== 0x09) return c;
-  const i = text.search(NON_BLANK);
-  return i === -1 ? -1 : text.charCodeAt(i);
+  // Past a leading space or TAB, every \s character is skipped (this was text.search(/\S/), per indented line).
+  for (let i = 1; i < n; i++) {
+    const d = text.charCodeAt(i);
+    if (!isJsWhiteSpace(d)) return d;
+  }
+  return -1;
+}
+
+/** What \s matches: ECMAScript WhiteSpace and LineTerminator (TAB, LF, VT, FF, CR, space, NBSP, Zs, LS, PS, BOM). */
+function isJsWhiteSpace(c: number): boolean {
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 function isIndented(text: string): boolean {

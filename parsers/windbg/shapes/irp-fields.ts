@@ -9,13 +9,16 @@ import { statusName } from '../../decoded.js';
 import type { BlockContext } from '../engine.js';
 import { word32, word64, word64End } from '../hex.js';
 
-const NON_BLANK = /[^ \t]/;
-
 /** Where the text of a line starts (first character that is not a space or TAB), or -1 for a blank line. No copy. */
 export function indentOf(text: string): number {
-  const c = text.charCodeAt(0);
-  if (c !== 0x20 && c !== 0x09) return text.length === 0 ? -1 : 0;
-  return text.search(NON_BLANK);
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09) return i;
+    i++;
+  }
+  return -1;
 }
 
 /** `...`, `....`, `[...]` or `…` alone on a line: an author's elision inside a dump. */

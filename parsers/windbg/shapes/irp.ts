@@ -333,7 +333,7 @@ class IrpBlock implements Block {
 
   /** The minor under its major: the core's name when WinDbg printed N/A, the printed name checked when it named one. */
   private nameMinor(line: SourceLine, printed: string, major: number, minor: number): string | null {
-    if (printed === 'N/A') return minorName(major, minor);
+    if (printed === 'N/A') return minorNames(major, minor)[0] ?? null;
     const names = minorNames(major, minor);
     if (names.includes(printed)) return printed;
     this.problems.add(line, `!irp says ${printed}(${hexShort(minor)}), the core names minor 0x${hexShort(minor)} of major 0x${hexShort(major)} ${names.join(' or ') || 'nothing'}`);
