@@ -139,9 +139,22 @@ const MAX_BUGCHECK_WORDS = 4096;
  */
 function low32Key(hex: string | null): string {
   if (hex === null) return '00000000'; // a missing argument decodes as 0
-  const c = hex.charCodeAt(10);
-  if (hex.startsWith('00000000', 2) || (hex.startsWith('FFFFFFFF', 2) && c >= 0x38 /* 8-9, A-F */)) return hex.slice(10);
-  return '-';
+  const high = hex.charCodeAt(2);
+  if (high !== 0x30 /* 0 */ && high !== 0x46 /* F */) return '-';
+  for (let i = 3; i < 10; i++) if (hex.charCodeAt(i) !== high) return '-';
+  return high === 0x30 || hex.charCodeAt(10) >= 0x38 /* 8-9, A-F: bit 31 set */ ? hex.slice(10) : '-';
+}
+
+/** hex32 of a bugcheck code (an integer: parsed from at most 8 hex digits), kept per code: a log repeats a few. */
+const CODE_HEX = new Map<number, string>();
+function codeHex(code: number): string {
+  let text = CODE_HEX.get(code);
+  if (text === undefined) {
+    text = hex32(code);
+    if (CODE_HEX.size >= 4096) CODE_HEX.clear();
+    CODE_HEX.set(code, text);
+  }
+  return text;
 }
 
 function wordsOf(code: number, args: readonly (bigint | null)[], hexArgs: readonly (string | null)[]): BugcheckWords {
@@ -184,7 +197,7 @@ export function bugcheckRecord(facts: BugcheckFacts): Bugcheck {
     line: facts.line,
     incident: facts.incident,
     via: facts.via,
-    code: facts.code === null ? null : hex32(facts.code),
+    code: facts.code === null ? null : codeHex(facts.code),
     name: facts.name ?? decoded?.name ?? null,
     args: hexArgs,
     parameters,

@@ -19,6 +19,7 @@ import type { SourceLine } from '../../../src/text/index.js';
 import { readHex, type Bugcheck } from '../../../src/records/index.js';
 import { bugcheckRecord } from '../../decoded.js';
 import { frameRecord, parseFrameRow, parseStackTextRow } from '../frames.js';
+import { HEX_UPPER } from '../hex.js';
 import { isNoise } from '../noise.js';
 import { claimIncident, noteCrash, sessionBuild } from './announce-incident.js';
 import { BUGCHECK_SUMMARY, FOLLOWUP, PROBABLY_CAUSED_BY, readArgs } from './announce.js';
@@ -263,7 +264,7 @@ class AnalyzeBlock implements Block {
       if ((m = ARG.exec(text))) {
         const i = Number(m[1]) - 1;
         if (!before || this.args[i] !== null) return 'leave';
-        this.args[i] = readHex(m[2]!);
+        this.args[i] = argValue(m[2]!);
         this.argSeen = true;
         this.argContinuation = 0;
         this.phase = 'args';
@@ -541,6 +542,17 @@ class AnalyzeBlock implements Block {
     for (const [key, lines] of this.values) if (!used.has(key)) details[key] = joinLines(lines);
     return details;
   }
+}
+
+/**
+ * readHex for an Arg value: the usual 1 to 16 plain hex digits go straight to BigInt (readHex gives the same value,
+ * after a trim, a backtick replace and two regexes); any other spelling goes to readHex.
+ */
+function argValue(text: string): bigint | null {
+  const n = text.length;
+  if (n === 0 || n > 16) return readHex(text);
+  for (let i = 0; i < n; i++) if (HEX_UPPER[text.charCodeAt(i)] === 0) return readHex(text);
+  return BigInt(`0x${text}`);
 }
 
 /** A multi-line value as the record keeps it. */
