@@ -596,3 +596,46 @@ describe('properties', () => {
     );
   });
 });
+
+describe('bugcheckRecord reuses decodings by code and low 32 bits of each argument', () => {
+  it('gives the name, parameter meanings and cases decodeBugcheck gives, for any arguments', async () => {
+    const { bugcheckRecord } = await import('../parsers/decoded.js');
+    const { decodeBugcheck } = await import('../src/decode/bugcheck.js');
+    const { BUGCHECK_REFERENCE } = await import('../src/decode/bugcheck-reference.js');
+    const codes = [...BUGCHECK_REFERENCE.map((r) => r.code), 0x1000007e, 0xdeadbeef, 0];
+    // Sub-codes, IOCTLs, statuses, majors, and what low32 must tell apart: sign extensions, near misses, pointers.
+    const arg = fc.oneof(
+      fc.constant(null),
+      fc.bigInt({ min: 0n, max: 0x300n }),
+      fc.constantFrom(0x222004n, 0xc0000005n, 0xffffffffc0000005n, 0xffffffff7fffffffn, 0xfffffffe80000000n, 0x100000000n, 0xfffff80012345678n),
+      fc.bigInt({ min: 0n, max: 0xffffffffffffffffn }),
+    );
+    const reference = (code: number, args: (bigint | null)[]) => {
+      const d = decodeBugcheck(code, args.some((a) => a !== null) ? args.map((a) => a ?? 0n) : []);
+      return {
+        name: d.names[0]?.name ?? null,
+        cases: d.cases.map((c) => ({ ...c })),
+        parameters: d.parameters.map((p, i) => {
+          if (!p) return null;
+          const inner = p.decoded;
+          const words = inner === null ? null
+            : inner.kind === 'irp-major' ? inner.names[0]?.name ?? null
+              : `${inner.code} ${inner.names.map((n) => n.name).join(' or ') || 'no known name'}`;
+          return { kind: p.kind, meaning: p.meaning, decoded: args[i] === null ? null : words };
+        }),
+      };
+    };
+    fc.assert(
+      fc.property(fc.constantFrom(...codes), fc.tuple(arg, arg, arg, arg), fc.nat(3), (code, args, which) => {
+        // The same low 32 bits under another high half (zero, all ones, one) must not take the first one's answer.
+        const low = (a: bigint | null) => (a === null ? null : a & 0xffffffffn);
+        const twins = [args, args.map((a, i) => (i === which && a !== null ? low(a) : a)), args.map((a, i) => (i === which && a !== null ? 0xffffffff00000000n | low(a)! : a)), args.map((a, i) => (i === which && a !== null ? 0x100000000n | low(a)! : a)), args];
+        for (const twin of twins) {
+          const record = bugcheckRecord({ line: 1, incident: 1, via: 'analyze', code, args: twin });
+          expect({ name: record.name, cases: record.cases, parameters: record.parameters }).toEqual(reference(code, twin));
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

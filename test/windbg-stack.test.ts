@@ -258,3 +258,22 @@ describe('a record that fails its schema', () => {
     expect(skipped[0]!.reason).toMatch(/^the parser built an invalid frame record here \(args\.\d: a 64-bit value/);
   });
 });
+
+describe('checkRecord (the engine\'s schema check)', () => {
+  it('hands back the record itself when its schema accepts it, and the schema\'s own error when not', async () => {
+    const { checkRecord, validateRecord } = await import('../src/records/validate.js');
+    const { frameRecord, parseFrameRow } = await import('../parsers/windbg/frames.js');
+    const frame = frameRecord(parseFrameRow('fffff880`02f1c9d8 fffff800`02ad1b69 : 00000000`0000000a 00000000`00000014 00000000`00000002 00000000`00000001 : nt!KiPageFault+0x260')!, 7, 1);
+    expect(checkRecord(frame)).toBe(frame);
+    expect(checkRecord(frame)).toEqual(validateRecord(frame));
+    const broken = { ...frame, returnAddress: '0xfffff80002ad1b69' };
+    expect(() => checkRecord(broken)).toThrow(/a 64-bit value: 0x \+ 16 upper-case hex digits/);
+    let thrown: unknown;
+    try {
+      validateRecord(broken);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(() => checkRecord(broken)).toThrow(thrown as Error);
+  });
+});

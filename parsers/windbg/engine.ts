@@ -9,7 +9,7 @@ import type { SourceLine } from '../../src/text/index.js';
 import type { ParsedRecord, Skipped } from '../../src/records/index.js';
 import type { LineAccount, LineParser, ParseBatch } from '../types.js';
 import { isNoise } from './noise.js';
-import { validateRecord } from '../../src/records/validate.js';
+import { checkRecord } from '../../src/records/validate.js';
 
 export interface BlockContext {
   /** The debugger command whose output this is, from the last prompt (e.g. "!irp ffffe001`2b4c8010 1"), or null. */
@@ -72,7 +72,7 @@ export class DebuggerTextParser implements LineParser {
       emit: (record) => {
         let checked: ParsedRecord;
         try {
-          checked = this.validate ? validateRecord(record) : record;
+          checked = this.validate ? checkRecord(record) : record;
         } catch (error) {
           // A record that fails its schema is a parser bug: it is never passed on and never crashes the run; its
           // first line is kept as skipped, with the reason, so the text is not lost.
@@ -108,11 +108,15 @@ export class DebuggerTextParser implements LineParser {
 
   private line(line: SourceLine): void {
     this.counts.lines++;
-    // The prompt regex runs on every line of the input, so rule lines out cheaply first: a prompt starts with a
-    // digit, `kd` / `lkd`, or blanks (\s: all of them are outside printable ASCII), and has a '>'.
+    // The prompt regex runs on every line of the input, so rule lines out cheaply first: past its leading spaces and
+    // TABs a prompt goes on with a digit, `kd` / `lkd`, or another \s blank (all of them are control characters or
+    // beyond ASCII), and it has a '>'. Indented lines (!irp's columns, Args:, Key/Value pairs) used to search the
+    // whole line for a '>' here.
     const text = line.text;
-    const c = text.charCodeAt(0);
-    const maybePrompt = (c >= 0x30 && c <= 0x39) || c === 0x6b /* k */ || c === 0x6c /* l */ || c <= 0x20 || c >= 0x7f;
+    let at = 0;
+    let c = text.charCodeAt(0);
+    while (c === 0x20 || c === 0x09) c = text.charCodeAt(++at);
+    const maybePrompt = (c >= 0x30 && c <= 0x39) || c === 0x6b /* k */ || c === 0x6c /* l */ || c < 0x20 || c >= 0x7f;
     const prompt = !maybePrompt || text.indexOf('>') === -1 ? null : PROMPT.exec(text);
     if (prompt) {
       this.closeActive();

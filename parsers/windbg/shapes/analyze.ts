@@ -19,6 +19,7 @@ import type { SourceLine } from '../../../src/text/index.js';
 import { readHex, type Bugcheck } from '../../../src/records/index.js';
 import { bugcheckRecord } from '../../decoded.js';
 import { frameRecord, parseFrameRow, parseStackTextRow } from '../frames.js';
+import { HEX_UPPER } from '../hex.js';
 import { isNoise } from '../noise.js';
 import { claimIncident, noteCrash, sessionBuild } from './announce-incident.js';
 import { BUGCHECK_SUMMARY, FOLLOWUP, PROBABLY_CAUSED_BY, readArgs } from './announce.js';
@@ -39,7 +40,6 @@ const PAIR = /^\s*(Key|Value)\s*:\s?(.*?)\s*$/;
 /** Keys that state the bugcheck code (new WinDbg), in the order they are trusted. */
 const CODE_VALUE_KEYS = ['BUGCHECK_CODE', 'Bugcheck.Code.LegacyAPI', 'Bugcheck.Code.KiBugCheckData'];
 const BUCKET_CODE = /^0x([0-9a-fA-F]{1,8})(?:_|$)/;
-const NON_BLANK = /\S/;
 
 /**
  * Keys a paste can start with (an excerpt that begins inside Debugging Details). Any KEY_WITH_UNDERSCORE counts;
@@ -64,11 +64,22 @@ const MAX_ARG_CONTINUATION = 12;
 
 /** The first non-blank character's code, or -1 for a blank line. */
 function firstChar(text: string): number {
-  if (text.length === 0) return -1;
+  const n = text.length;
+  if (n === 0) return -1;
   const c = text.charCodeAt(0);
   if (c !== 0x20 && c !== 0x09) return c;
-  const i = text.search(NON_BLANK);
-  return i === -1 ? -1 : text.charCodeAt(i);
+  // Past a leading space or TAB, every \s character is skipped (this was text.search(/\S/), per indented line).
+  for (let i = 1; i < n; i++) {
+    const d = text.charCodeAt(i);
+    if (!isJsWhiteSpace(d)) return d;
+  }
+  return -1;
+}
+
+/** What \s matches: ECMAScript WhiteSpace and LineTerminator (TAB, LF, VT, FF, CR, space, NBSP, Zs, LS, PS, BOM). */
+function isJsWhiteSpace(c: number): boolean {
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 function isIndented(text: string): boolean {
@@ -253,7 +264,7 @@ class AnalyzeBlock implements Block {
       if ((m = ARG.exec(text))) {
         const i = Number(m[1]) - 1;
         if (!before || this.args[i] !== null) return 'leave';
-        this.args[i] = readHex(m[2]!);
+        this.args[i] = argValue(m[2]!);
         this.argSeen = true;
         this.argContinuation = 0;
         this.phase = 'args';
@@ -531,6 +542,17 @@ class AnalyzeBlock implements Block {
     for (const [key, lines] of this.values) if (!used.has(key)) details[key] = joinLines(lines);
     return details;
   }
+}
+
+/**
+ * readHex for an Arg value: the usual 1 to 16 plain hex digits go straight to BigInt (readHex gives the same value,
+ * after a trim, a backtick replace and two regexes); any other spelling goes to readHex.
+ */
+function argValue(text: string): bigint | null {
+  const n = text.length;
+  if (n === 0 || n > 16) return readHex(text);
+  for (let i = 0; i < n; i++) if (HEX_UPPER[text.charCodeAt(i)] === 0) return readHex(text);
+  return BigInt(`0x${text}`);
 }
 
 /** A multi-line value as the record keeps it. */

@@ -9,13 +9,16 @@ import { statusName } from '../../decoded.js';
 import type { BlockContext } from '../engine.js';
 import { word32, word64, word64End } from '../hex.js';
 
-const NON_BLANK = /[^ \t]/;
-
 /** Where the text of a line starts (first character that is not a space or TAB), or -1 for a blank line. No copy. */
 export function indentOf(text: string): number {
-  const c = text.charCodeAt(0);
-  if (c !== 0x20 && c !== 0x09) return text.length === 0 ? -1 : 0;
-  return text.search(NON_BLANK);
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09) return i;
+    i++;
+  }
+  return -1;
 }
 
 /** `...`, `....`, `[...]` or `…` alone on a line: an author's elision inside a dump. */
@@ -68,6 +71,15 @@ export function hexText(text: string): string {
 
 /** Like hexText, for a pointer: null for NULL. */
 export function pointerText(text: string): string | null {
+  // 8 digits, or 16 with or without the backtick: a zero word is exactly the NULL spelling ZERO_TEXT matches.
+  const n = text.length;
+  if (n === 8) {
+    const word = word32(text);
+    if (word !== null) return word === ZERO64 ? null : word;
+  } else if (n === 16 || n === 17) {
+    const word = word64(text, 0);
+    if (word !== null && word64End() === n) return word === ZERO64 ? null : word;
+  }
   return text === '00000000' || ZERO_TEXT.test(text) ? null : hexText(text);
 }
 
@@ -173,6 +185,8 @@ function count(text: string, ch: string): number {
   return text.split(ch).length - 1;
 }
 
+/** 16 hex digits, a backtick between the halves or not. */
+const PLAIN_POINTER = /^[0-9a-fA-F]{8}`?[0-9a-fA-F]{8}$/;
 const MASM_TERM = /^(?:0x)?[0-9a-fA-F]{1,8}`?[0-9a-fA-F]{0,8}$/i;
 const CPP_HEX = /^0x[0-9a-fA-F]{1,16}$/i;
 
@@ -182,6 +196,9 @@ const CPP_HEX = /^0x[0-9a-fA-F]{1,16}$/i;
  * C++ rules hold (bare digits are decimal). A register (`@rdx`, `rdx`), a symbol or `poi()` names no literal: null.
  */
 export function literalAddress(argument: string): bigint | null {
+  // The spelling nearly every `!irp` line uses (`ffffe001\`2b4c8010`): one MASM hex term, read as the rules below
+  // would read it, without their dozen regexes.
+  if (PLAIN_POINTER.test(argument)) return BigInt(`0x${argument.length === 17 ? argument.slice(0, 8) + argument.slice(9) : argument}`);
   let expression = argument.trim();
   let cpp = false;
   const wrapped = /^@@(c\+\+|masm)?\((.*)\)$/i.exec(expression);

@@ -104,6 +104,34 @@ function hexShort(value: number): string {
   return value.toString(16);
 }
 
+/**
+ * The core's names of a major, and of a minor under its major, by number: every stack location asks, and the tables
+ * never change. The core reads both as bytes (irpMajorNamesOf, irpMinorNamesOf), so the keys do too: at most 256 and
+ * 65536 of them.
+ */
+const MAJOR_NAMES = new Map<number, readonly string[]>();
+const MINOR_NAMES = new Map<number, readonly string[]>();
+
+function majorNames(major: number): readonly string[] {
+  const key = major & 0xff;
+  let names = MAJOR_NAMES.get(key);
+  if (names === undefined) {
+    names = irpMajorNamesOf(key).map((n) => n.name);
+    MAJOR_NAMES.set(key, names);
+  }
+  return names;
+}
+
+function minorNames(major: number, minor: number): readonly string[] {
+  const key = (major & 0xff) * 256 + (minor & 0xff);
+  let names = MINOR_NAMES.get(key);
+  if (names === undefined) {
+    names = irpMinorNamesOf(major & 0xff, minor & 0xff).map((n) => n.name);
+    MINOR_NAMES.set(key, names);
+  }
+  return names;
+}
+
 /** The last command read, and its address: every block of one command's output asks again. */
 let lastCommand: { command: string; address: bigint | null } | null = null;
 
@@ -297,7 +325,7 @@ class IrpBlock implements Block {
   /** The printed major name, checked against the core; N/A (WinDbg's "no name here") stays unnamed. */
   private nameMajor(line: SourceLine, printed: string, major: number): string | null {
     if (printed === 'N/A') return null;
-    const names = irpMajorNamesOf(major).map((n) => n.name);
+    const names = majorNames(major);
     if (names.includes(printed)) return printed;
     this.problems.add(line, `!irp says ${printed}(${hexShort(major)}), the core names major 0x${hexShort(major)} ${names.join(' or ') || 'nothing'}`);
     return names[0] ?? printed;
@@ -305,8 +333,8 @@ class IrpBlock implements Block {
 
   /** The minor under its major: the core's name when WinDbg printed N/A, the printed name checked when it named one. */
   private nameMinor(line: SourceLine, printed: string, major: number, minor: number): string | null {
-    if (printed === 'N/A') return minorName(major, minor);
-    const names = irpMinorNamesOf(major, minor).map((n) => n.name);
+    if (printed === 'N/A') return minorNames(major, minor)[0] ?? null;
+    const names = minorNames(major, minor);
     if (names.includes(printed)) return printed;
     this.problems.add(line, `!irp says ${printed}(${hexShort(minor)}), the core names minor 0x${hexShort(minor)} of major 0x${hexShort(major)} ${names.join(' or ') || 'nothing'}`);
     return names[0] ?? printed;
