@@ -56,8 +56,10 @@ async function answer(request: WorkerRequest): Promise<QueryAnswer | null> {
       // transaction it starts is READ ONLY, on top of whatever the role may do. Options the URL carries
       // (?options=-c search_path=team) are kept.
       const given = new URL(request.url).searchParams.get('options');
-      const options = [given, request.readonly ? '-c default_transaction_read_only=on' : null].filter(Boolean).join(' ');
-      const c = new pg.Client({ connectionString: request.url, types, application_name: 'irpscope', ...(options ? { options } : {}) });
+      // Literals are written with standard quoting ('' for a quote, a backslash as itself): the server must read
+      // them so whatever its configuration says.
+      const options = [given, '-c standard_conforming_strings=on', request.readonly ? '-c default_transaction_read_only=on' : null].filter(Boolean).join(' ');
+      const c = new pg.Client({ connectionString: request.url, types, application_name: 'irpscope', options });
       // An error on an idle connection (server restart) must not kill the process: the next query reports it.
       c.on('error', () => undefined);
       await c.connect();
