@@ -4,6 +4,8 @@
  * worker (db/postgres/worker.ts) has the answer: the same trade the SQLite store makes, where every query also runs
  * to completion on the calling thread.
  */
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createSyncFn } from 'synckit';
 import type { ColumnDescription, Connection, RunResult, Statement } from '../connection.js';
 import { redactLocation } from '../connection.js';
@@ -15,8 +17,14 @@ type WorkerCall = (request: WorkerRequest) => WorkerAnswer;
 let workerCall: WorkerCall | null = null;
 let nextHandle = 1;
 
+/** The compiled worker: beside this file in dist/, or dist's copy when this file runs from source (the tests). */
+function workerPath(): string {
+  const here = fileURLToPath(import.meta.url);
+  return here.endsWith('.ts') ? resolve(dirname(here), '../../dist/db/postgres/worker.js') : join(dirname(here), 'worker.js');
+}
+
 function callWorker(request: WorkerRequest): WorkerAnswer {
-  workerCall ??= createSyncFn(new URL('./worker.js', import.meta.url).pathname) as unknown as WorkerCall;
+  workerCall ??= createSyncFn(workerPath()) as unknown as WorkerCall;
   return workerCall(request);
 }
 
