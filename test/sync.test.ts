@@ -411,6 +411,15 @@ describePg('SQLite -> PostgreSQL', () => {
     expect(rowCounts(target.db, referenceTables)).toEqual(before);
   });
 
+  it('the CLI into the server: all unchanged, and the password of the URL appears nowhere in what it prints', () => {
+    const r = spawnSync(process.execPath, [bin, 'sync', '--from', reference.path, '--to', targetUrl], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    expect(r.status).toBe(0);
+    const password = new URL(targetUrl).password;
+    expect(password.length).toBeGreaterThan(0);
+    expect(`${r.stdout}${r.stderr}`).not.toContain(password);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(`${sampleFiles.length} sources (0 copied, ${sampleFiles.length} unchanged): 0 records copied from ${reference.path} to ${targetUrl.replace(`:${password}@`, ':***@')}`);
+  });
+
   it('ids given by sync leave room for the next ingest on the server', async () => {
     const more = openStore(tempFile('more.db'));
     try {
@@ -431,5 +440,48 @@ describePg('SQLite -> PostgreSQL', () => {
     } finally {
       more.close();
     }
+  });
+});
+
+describe('irpscope sync (the built CLI)', () => {
+  function irpscope(args: string[]) {
+    const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', IRPSCOPE_HOME: mkdtempSync(join(tmpdir(), 'irpscope-sync-home-')) } });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  it('--help explains with examples; a missing --to is bad usage (2), a missing source a failure (1)', () => {
+    const help = irpscope(['sync', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('irpscope sync --from ~/irpscope.db --to postgres://alice@db.team.example/irpscope');
+    const noTarget = irpscope(['sync', '--from', reference.path]);
+    expect(noTarget.code).toBe(2);
+    expect(noTarget.stderr).toContain("required option '--to <store>' not specified");
+    const missing = tempFile('missing.db');
+    const noSource = irpscope(['sync', '--from', missing, '--to', tempFile('to.db')]);
+    expect({ code: noSource.code, stderr: noSource.stderr }).toEqual({ code: 1, stderr: `irpscope: --from: no store at ${missing}\n` });
+    const same = irpscope(['sync', '--from', reference.path, '--to', reference.path]);
+    expect(same.code).toBe(2);
+  });
+
+  it('--json lists every source with its status and the totals; the second run finds all unchanged', () => {
+    const to = tempFile('cli-target.db');
+    const first = irpscope(['sync', '--from', reference.path, '--to', to, '--json']);
+    expect(first.code).toBe(0);
+    const stored = reference.db.prepare('SELECT path, content_hash, format, record_count FROM sources ORDER BY id').all() as Record<string, unknown>[];
+    const expected = (status: string) => stored.map((s) => ({ path: s.path, contentHash: s.content_hash, format: s.format, records: Number(s.record_count), status }));
+    expect(JSON.parse(first.stdout)).toEqual({ sources: expected('ingested'), copied: stored.length, unchanged: 0 });
+    const second = irpscope(['sync', '--from', reference.path, '--to', to, '--json']);
+    expect(JSON.parse(second.stdout)).toEqual({ sources: expected('unchanged'), copied: 0, unchanged: stored.length });
+    const human = irpscope(['sync', '--from', reference.path, '--to', to]);
+    expect(human.code).toBe(0);
+    expect(human.stdout.trimEnd().split('\n').at(-1)).toBe(`${stored.length} sources (0 copied, ${stored.length} unchanged): 0 records copied from ${reference.path} to ${to}`);
+    expect(human.stdout.split('\n')[0]).toMatch(/^file +format +records +status$/);
+  });
+
+  it('a server that does not answer is a failure (1), and the password in the URL is never printed', () => {
+    const r = irpscope(['sync', '--from', reference.path, '--to', 'postgres://alice:s3cret-pw@127.0.0.1:1/team']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('irpscope: postgres://alice:***@127.0.0.1:1/team: connect ECONNREFUSED 127.0.0.1:1\n');
+    expect(r.stdout).toBe('');
   });
 });
