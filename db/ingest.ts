@@ -426,7 +426,7 @@ const BULK_INDEXES = ['irp_lifetimes_by_irp'];
  * returns what rebuilds them, in the same transaction (an interrupted ingest gets them back with the rollback).
  * Against a large store the rebuild would cost more than it saves, so it stays row by row.
  */
-function dropIndexesForBulkLoad(db: Connection, sizeBytes: number): () => void {
+export function dropIndexesForBulkLoad(db: Connection, sizeBytes: number): () => void {
   const incoming = sizeBytes / BYTES_PER_ROW;
   // PostgreSQL: other machines may be reading the table; the index stays (and its rebuild would lock them out).
   if (incoming < 50_000 || db.dialect !== 'sqlite') return () => undefined;

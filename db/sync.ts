@@ -13,11 +13,10 @@
  * instead of being left behind.
  */
 import type { Connection, Store } from './store.js';
-import { addIoctlCounts } from './ingest.js';
+import { addIoctlCounts, dropIndexesForBulkLoad } from './ingest.js';
 import { DEFAULT_WINDOW_TICKS, linkUntimedRows } from './correlate.js';
 import { signSource } from './signatures.js';
 import { beginWrite } from './write-lock.js';
-import { jsonIntegers } from './dialect.js';
 import type { RuleSet } from '../src/signature/rules.js';
 
 export class SyncError extends Error {}
@@ -248,7 +247,8 @@ class SourceCopy {
   /** The IOCTL codes this source brought to the target. */
   private codes: number[] = [];
 
-  constructor(private readonly from: Connection, private readonly to: Connection, private readonly plans: readonly TablePlan[], private readonly codeColumns: readonly string[]) {}
+  constructor(private readonly from: Connection, private readonly to: Connection, private readonly plans: readonly TablePlan[], private readonly codeColumns: readonly string[],
+    private readonly search: SearchRows) {}
 
   private map(table: string): IdMap {
     let map = this.maps.get(table);
@@ -267,7 +267,8 @@ class SourceCopy {
     throw new SyncError(`${plan.table.name} row ${oldKey}: ${column} = ${String(value)} is not a row of ${spec.table} in the same source; the source store is inconsistent, nothing of this source was copied`);
   }
 
-  private copyTable(plan: TablePlan, sourceId: number, extraWhere = '', extraParameters: unknown[] = []): void {
+  /** Copies rows (`[key, ...plan.columns]`): by default, the source's rows of the table in key order. */
+  private copyTable(plan: TablePlan, sourceId: number, rows?: Iterable<unknown[]>): void {
     const { table, columns } = plan;
     const keyed = table.key === 'id';
     const insert = new BatchInsert(this.to, table.name, keyed ? ['id', ...columns] : columns);
@@ -280,10 +281,10 @@ class SourceCopy {
     }
     const foreign = Object.entries(table.foreign).map(([column, spec]) => ({ column, at: columns.indexOf(column), spec }));
     const kindAt = new Map(foreign.map((f) => [f.column, 'kindColumn' in f.spec ? columns.indexOf(f.spec.kindColumn) : -1]));
-    const select = this.from.prepare(`SELECT ${[table.key, ...columns].map(quoted).join(', ')} FROM ${table.name}
-      WHERE ${quoted(table.sourceColumn)} = ?${extraWhere} ORDER BY ${quoted(table.key)}`).raw(true);
     const own = keyed ? this.map(table.name) : null;
-    for (const raw of select.iterate(sourceId, ...extraParameters) as IterableIterator<unknown[]>) {
+    rows ??= this.from.prepare(`SELECT ${[table.key, ...columns].map(quoted).join(', ')} FROM ${table.name}
+      WHERE ${quoted(table.sourceColumn)} = ? ORDER BY ${quoted(table.key)}`).raw(true).iterate(sourceId) as IterableIterator<unknown[]>;
+    for (const raw of rows) {
       const oldKey = num(raw[0]);
       const row = raw.slice(1);
       for (const f of foreign) {
@@ -335,9 +336,7 @@ class SourceCopy {
       this.copyTable(plan, sourceId);
       if (plan.table.name === 'sources') newSource = this.map('sources').get(sourceId)!;
     }
-    const search = this.plans.find((p) => p.table.name === 'search_index')!;
-    // The search rows of codes this source brought: source_id NULL, ref_id the code itself (not an id to remap).
-    this.copyTable(search, sourceId, ` OR (kind = 'ioctl' AND ref_id IN (${jsonIntegers(this.from.dialect, '?')}))`, [JSON.stringify(this.codes)]);
+    this.copyTable(this.search.plan, sourceId, this.search.of(sourceId, new Set(this.codes)));
     return newSource;
   }
 
@@ -350,12 +349,55 @@ class SourceCopy {
   }
 }
 
+/**
+ * One source's search_index rows, found without reading the whole index for each source: SQLite's FTS5 table cannot
+ * index source_id (an UNINDEXED column), so a lookup by source_id reads every row, 42 ms per source on a 58 k-row
+ * index, a sync quadratic in the number of sources. Ingest writes a source's rows in its own transaction, so they
+ * lie in one rowid range: the ranges are gathered in one pass at the start and each source's rows are read by rowid
+ * (a store whose index was filled otherwise, by migration 2's backfill, still gets the right rows, only more slowly).
+ * The 'ioctl' rows (source_id NULL, one per code) are few and kept in memory.
+ */
+class SearchRows {
+  private readonly ranges = new Map<number, readonly [unknown, unknown]>();
+  private readonly ioctlRows: unknown[][];
+  private readonly inRange;
+  private readonly refAt: number;
+
+  constructor(db: Connection, readonly plan: TablePlan) {
+    const columns = [plan.table.key, ...plan.columns].map(quoted).join(', ');
+    const ranges = db.prepare('SELECT source_id, min(rowid) AS first, max(rowid) AS last FROM search_index WHERE source_id IS NOT NULL GROUP BY source_id').all() as
+      { source_id: unknown; first: unknown; last: unknown }[];
+    for (const r of ranges) this.ranges.set(num(r.source_id), [r.first, r.last]);
+    this.ioctlRows = db.prepare(`SELECT ${columns} FROM search_index WHERE kind = 'ioctl' ORDER BY rowid`).raw(true).all() as unknown[][];
+    this.inRange = db.prepare(`SELECT ${columns} FROM search_index WHERE rowid BETWEEN ? AND ? AND source_id = ? ORDER BY rowid`).raw(true);
+    this.refAt = 1 + plan.columns.indexOf('ref_id');
+  }
+
+  /**
+   * The source's rows, and the 'ioctl' rows of the codes it brings (`ref_id` is the code), in rowid order: the
+   * target's index then ranks ties as the source's does.
+   */
+  *of(sourceId: number, codes: ReadonlySet<number>): Generator<unknown[]> {
+    const ioctl = this.ioctlRows.filter((r) => codes.has(num(r[this.refAt])));
+    let next = 0;
+    const range = this.ranges.get(sourceId);
+    if (range) {
+      for (const row of this.inRange.iterate(range[0], range[1], sourceId) as IterableIterator<unknown[]>) {
+        while (next < ioctl.length && num(ioctl[next]![0]) < num(row[0])) yield ioctl[next++]!;
+        yield row;
+      }
+    }
+    while (next < ioctl.length) yield ioctl[next++]!;
+  }
+}
+
 interface SourceRow {
   id: bigint | number;
   path: string;
   content_hash: string;
   format: string;
   record_count: bigint | number;
+  size_bytes: bigint | number;
 }
 
 function findInTarget(db: Connection, contentHash: string, format: string): boolean {
@@ -368,7 +410,8 @@ function findInTarget(db: Connection, contentHash: string, format: string): bool
  */
 export function syncStores(from: Store, to: Store, options: SyncOptions = {}): SyncReport {
   const { plans, codeColumns } = planSync(from.db, to.db);
-  const sources = from.db.prepare('SELECT id, path, content_hash, format, record_count FROM sources ORDER BY id').all() as SourceRow[];
+  const search = new SearchRows(from.db, plans.find((p) => p.table.name === 'search_index')!);
+  const sources = from.db.prepare('SELECT id, path, content_hash, format, record_count, size_bytes FROM sources ORDER BY id').all() as SourceRow[];
   const report: SyncedSource[] = [];
   for (const s of sources) {
     const synced = (status: SyncedSource['status']): SyncedSource => ({ path: s.path, contentHash: s.content_hash, format: s.format, records: num(s.record_count), status });
@@ -388,8 +431,11 @@ export function syncStores(from: Store, to: Store, options: SyncOptions = {}): S
         options.onSource?.(report[report.length - 1]!);
         continue;
       }
-      const copy = new SourceCopy(from.db, db, plans, codeColumns);
+      // As ingest does for a source large next to the store (SQLite): the random-key index rebuilt once, sorted.
+      const rebuildIndexes = dropIndexesForBulkLoad(db, num(s.size_bytes));
+      const copy = new SourceCopy(from.db, db, plans, codeColumns, search);
       const newId = copy.copy(num(s.id));
+      rebuildIndexes();
       addIoctlCounts(db, newId);
       linkUntimedRows(db, newId, DEFAULT_WINDOW_TICKS);
       signSource(db, newId, options.ruleSet);

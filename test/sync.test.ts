@@ -129,7 +129,7 @@ beforeAll(async () => {
     }
   }
   referenceTables = tablesOf(reference.db);
-});
+}, 120_000);
 
 afterAll(() => {
   reference.close();
@@ -165,7 +165,7 @@ describe('SQLite -> SQLite', () => {
     } finally {
       from.close();
     }
-  });
+  }, 120_000);
 
   afterAll(() => target.close());
 
@@ -385,7 +385,7 @@ describePg('SQLite -> PostgreSQL', () => {
     } finally {
       admin.close();
     }
-  });
+  }, 60_000);
 
   it('copies every source', () => {
     expect(statuses(first)).toEqual(sampleFiles.map(() => 'ingested'));
