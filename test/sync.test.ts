@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,6 +112,32 @@ function cannedAnswers(db: Connection, options: { search: boolean }): Record<str
 }
 
 const statuses = (report: SyncReport): string[] => report.sources.map((s) => s.status);
+
+/**
+ * Several `irpscope sync` processes started at once into one store: each waits for the write lock in turn, and a
+ * source another one stored meanwhile must be found under the lock.
+ */
+function syncsAtOnce(to: string, runs: number): Promise<{ code: number | null; stdout: string; stderr: string }[]> {
+  return Promise.all(Array.from({ length: runs }, () => new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
+    const child = spawn(process.execPath, [bin, 'sync', '--from', reference.path, '--to', to, '--json'], { env: { PATH: process.env.PATH ?? '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  })));
+}
+
+/** Each source stored by exactly one of the runs, the others finding it unchanged. */
+function expectEachSourceOnce(runs: readonly { code: number | null; stdout: string; stderr: string }[]): void {
+  expect(runs.map((r) => ({ code: r.code, stderr: r.stderr }))).toEqual(runs.map(() => ({ code: 0, stderr: '' })));
+  const reports = runs.map((r) => JSON.parse(r.stdout) as { sources: { path: string; status: string }[]; copied: number });
+  expect(reports.reduce((n, r) => n + r.copied, 0)).toBe(sampleFiles.length);
+  for (const [i, file] of sampleFiles.entries()) {
+    expect({ file, ingested: reports.filter((r) => r.sources[i]!.path === file && r.sources[i]!.status === 'ingested').length }).toEqual({ file, ingested: 1 });
+  }
+}
 
 let reference: Store;
 let referenceTables: { name: string; columns: string[]; order: string }[];
@@ -282,6 +308,19 @@ describe('one transaction per source', () => {
   });
 });
 
+describe('syncs at once', () => {
+  it('three processes syncing into one SQLite file store each source once, in the source order', async () => {
+    const to = tempFile('shared.db');
+    expectEachSourceOnce(await syncsAtOnce(to, 3));
+    const target = openStore(to);
+    try {
+      expect(dumpTables(target.db, referenceTables)).toEqual(dumpTables(reference.db, referenceTables));
+    } finally {
+      target.close();
+    }
+  }, 120_000);
+});
+
 describe('refusals', () => {
   it('a source column the target lacks fails the sync before anything is written, naming table and column', () => {
     const extra = openStore(tempFile('newer.db'));
@@ -419,6 +458,17 @@ describePg('SQLite -> PostgreSQL', () => {
     expect(`${r.stdout}${r.stderr}`).not.toContain(password);
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(`${sampleFiles.length} sources (0 copied, ${sampleFiles.length} unchanged): 0 records copied from ${reference.path} to ${targetUrl.replace(`:${password}@`, ':***@')}`);
   });
+
+  it('three processes syncing into one server store each source once (the advisory write lock)', async () => {
+    const url = freshDatabase();
+    expectEachSourceOnce(await syncsAtOnce(url, 3));
+    const shared = openStore(url, { readonly: true });
+    try {
+      expect(dumpTables(shared.db, referenceTables, { acrossBackends: true })).toEqual(dumpTables(reference.db, referenceTables, { acrossBackends: true }));
+    } finally {
+      shared.close();
+    }
+  }, 120_000);
 
   it('ids given by sync leave room for the next ingest on the server', async () => {
     const more = openStore(tempFile('more.db'));
