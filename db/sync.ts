@@ -73,7 +73,10 @@ export const SYNCED_TABLES: readonly SyncedTable[] = [
     ref_id: { kindColumn: 'kind', tables: { source: 'sources', incident: 'incidents', frame: 'frames', irp: 'irps', event: 'events', skipped: 'skipped_lines', ioctl: null } } } },
 ];
 
-/** Shared by every source: a code the target lacks is inserted, one it has is left as it is (as ingest does). */
+/**
+ * Shared by every source: a code the target lacks is inserted with the source's decoding and its search row; one it
+ * has keeps the target's (whose names may come from another machine's private catalog).
+ */
 export const IOCTL_CODES = 'ioctl_codes';
 
 /**
@@ -327,11 +330,9 @@ class SourceCopy {
   copy(sourceId: number): number {
     let newSource = 0;
     for (const plan of this.plans) {
-      if (plan.table.name === 'search_index') {
-        // The codes first (occurrences point at them), and with them their search rows, kept in the source's row
-        // order among the source's own so that search ranks ties alike on both stores.
-        continue;
-      }
+      // search_index last, with the search rows of the codes this source brought (SearchRows.of).
+      if (plan === this.search.plan) continue;
+      // The codes before the occurrences that point at them.
       if (plan.table.name === 'ioctl_occurrences') this.codes = this.copyCodes(sourceId);
       this.copyTable(plan, sourceId);
       if (plan.table.name === 'sources') newSource = this.map('sources').get(sourceId)!;
