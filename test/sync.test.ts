@@ -366,7 +366,8 @@ describe('refusals', () => {
 });
 
 /** The test server: $IRPSCOPE_TEST_PG, else the throwaway one scripts/pg-test-server.sh starts. */
-const PG_URL = process.env.IRPSCOPE_TEST_PG ?? 'postgres://irpscope_admin:irpscope-test-secret@127.0.0.1:54329/postgres';
+const GIVEN_PG_URL = process.env.IRPSCOPE_TEST_PG || undefined;
+const PG_URL = GIVEN_PG_URL ?? 'postgres://irpscope_admin:irpscope-test-secret@127.0.0.1:54329/postgres';
 
 function serverAnswers(url: string): boolean {
   try {
@@ -378,13 +379,11 @@ function serverAnswers(url: string): boolean {
   }
 }
 
-const pgAvailable = process.env.IRPSCOPE_TEST_PG !== undefined || serverAnswers(PG_URL);
-const describePg = pgAvailable ? describe : describe.skip;
-if (!pgAvailable) {
-  process.stderr.write(`sync.test.ts: SQLite -> PostgreSQL skipped: IRPSCOPE_TEST_PG is unset and no server answers at ${PG_URL.replace(/:[^:@/]*@/, ':***@')} (scripts/pg-test-server.sh start)\n`);
-}
+const pgAvailable = GIVEN_PG_URL !== undefined || serverAnswers(PG_URL);
+const skipReason = `skipped: IRPSCOPE_TEST_PG is unset and no server answers at ${PG_URL.replace(/:[^:@/]*@/, ':***@')} (scripts/pg-test-server.sh start)`;
+if (!pgAvailable) process.stderr.write(`sync.test.ts: SQLite -> PostgreSQL ${skipReason}\n`);
 
-describePg('SQLite -> PostgreSQL', () => {
+(pgAvailable ? describe : describe.skip)(pgAvailable ? 'SQLite -> PostgreSQL' : `SQLite -> PostgreSQL (${skipReason})`, () => {
   const databases: string[] = [];
   let target: Store;
   let targetUrl: string;
