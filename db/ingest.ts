@@ -197,6 +197,21 @@ function json(value: unknown): string {
 
 const bit = (value: boolean | null): number | null => (value === null ? null : value ? 1 : 0);
 
+/**
+ * Adds one source's IOCTL occurrences to ioctl_counts, inside its transaction: the ingest's last step before
+ * correlation, and `irpscope sync`'s for a copied source, so both leave the same counts.
+ */
+export function addIoctlCounts(db: Connection, source: number): void {
+  db.prepare(`INSERT INTO ioctl_counts (code, driver_key, driver, status, occurrences, first_ticks, last_ticks)
+      SELECT code, coalesce(driver_key, ''), coalesce(min(driver), ''), coalesce(status, -1), count(*), min(time_ticks), max(time_ticks)
+      FROM ioctl_occurrences WHERE source_id = ? GROUP BY code, coalesce(driver_key, ''), coalesce(status, -1) ORDER BY 1, 2, 4
+    ON CONFLICT (code, driver_key, status) DO UPDATE SET occurrences = ioctl_counts.occurrences + excluded.occurrences,
+      first_ticks = CASE WHEN ioctl_counts.first_ticks IS NULL OR excluded.first_ticks < ioctl_counts.first_ticks
+        THEN coalesce(excluded.first_ticks, ioctl_counts.first_ticks) ELSE ioctl_counts.first_ticks END,
+      last_ticks = CASE WHEN ioctl_counts.last_ticks IS NULL OR excluded.last_ticks > ioctl_counts.last_ticks
+        THEN coalesce(excluded.last_ticks, ioctl_counts.last_ticks) ELSE ioctl_counts.last_ticks END`).run(source);
+}
+
 /** Writes one source's records inside the caller's open transaction. */
 export class SourceWriter {
   private pending: StoreRecord[] = [];
@@ -399,14 +414,7 @@ export class SourceWriter {
         WHERE source_id = ? AND time_ticks IS NULL AND incident_id IS NOT NULL
           AND (SELECT time_ticks FROM incidents i WHERE i.id = ioctl_occurrences.incident_id) IS NOT NULL`).run(source);
     }
-    db.prepare(`INSERT INTO ioctl_counts (code, driver_key, driver, status, occurrences, first_ticks, last_ticks)
-        SELECT code, coalesce(driver_key, ''), coalesce(min(driver), ''), coalesce(status, -1), count(*), min(time_ticks), max(time_ticks)
-        FROM ioctl_occurrences WHERE source_id = ? GROUP BY code, coalesce(driver_key, ''), coalesce(status, -1) ORDER BY 1, 2, 4
-      ON CONFLICT (code, driver_key, status) DO UPDATE SET occurrences = ioctl_counts.occurrences + excluded.occurrences,
-        first_ticks = CASE WHEN ioctl_counts.first_ticks IS NULL OR excluded.first_ticks < ioctl_counts.first_ticks
-          THEN coalesce(excluded.first_ticks, ioctl_counts.first_ticks) ELSE ioctl_counts.first_ticks END,
-        last_ticks = CASE WHEN ioctl_counts.last_ticks IS NULL OR excluded.last_ticks > ioctl_counts.last_ticks
-          THEN coalesce(excluded.last_ticks, ioctl_counts.last_ticks) ELSE ioctl_counts.last_ticks END`).run(source);
+    addIoctlCounts(db, source);
     linkUntimedRows(db, source, this.options.windowTicks ?? DEFAULT_WINDOW_TICKS);
     // Last, once the source's frames and requests are linked: each new incident gets its signature (db/signatures.ts).
     signSource(db, source, this.options.ruleSet);
@@ -424,7 +432,7 @@ const BULK_INDEXES = ['irp_lifetimes_by_irp'];
  * returns what rebuilds them, in the same transaction (an interrupted ingest gets them back with the rollback).
  * Against a large store the rebuild would cost more than it saves, so it stays row by row.
  */
-function dropIndexesForBulkLoad(db: Connection, sizeBytes: number): () => void {
+export function dropIndexesForBulkLoad(db: Connection, sizeBytes: number): () => void {
   const incoming = sizeBytes / BYTES_PER_ROW;
   // PostgreSQL: other machines may be reading the table; the index stays (and its rebuild would lock them out).
   if (incoming < 50_000 || db.dialect !== 'sqlite') return () => undefined;

@@ -17,6 +17,7 @@ import { registerSearch } from './search-command.js';
 import { registerBrowse } from './browse-command.js';
 import { registerBuckets } from './buckets-command.js';
 import { registerResignature } from './resignature-command.js';
+import { registerSync } from './sync-command.js';
 import { registerTimeline } from './timeline-command.js';
 import { registerReport } from './report-command.js';
 import { registerCompare } from './compare-command.js';
@@ -56,6 +57,7 @@ Exit codes: 0 ok, 1 failure, 2 bad usage. Colour only on a terminal, never with 
   registerBrowse(program);
   registerBuckets(program);
   registerResignature(program);
+  registerSync(program);
   registerTimeline(program);
   registerReport(program);
   registerCompare(program);
