@@ -12,14 +12,11 @@ import { readFileChunks } from '../src/text/index.js';
 import type { Bugcheck, Frame, IoctlOccurrence, Irp, ParsedRecord, Skipped, VerifierFlag } from '../src/records/index.js';
 import { DriverVersionWriter } from './driver-versions.js';
 import type { Connection, Store } from './store.js';
-import { codeColumn, driverKey, ticksFromText } from './column-values.js';
-import { DEFAULT_WINDOW_TICKS, LifetimeTracker, linkUntimedRows } from './correlate.js';
-import { incidentSearchText, irpSearchText } from './search-text.js';
-import { prepareEvent, type PreparedEvent } from './event-rows.js';
+import { codeColumn, driverKey, pointerColumn, ticksFromText, ticksFromValue } from './column-values.js';
+import { DEFAULT_WINDOW_TICKS, LifetimeTracker, lifetimeMark, linkUntimedRows } from './correlate.js';
+import { eventSearchText, incidentSearchText, irpSearchText } from './search-text.js';
 import { signSource } from './signatures.js';
 import type { RuleSet } from '../src/signature/rules.js';
-
-export { eventColumns } from './event-rows.js';
 
 /** A record type the store has no table for (yet): it is kept whole in `events`, with the common columns filled. */
 export interface GenericRecord {
@@ -138,6 +135,62 @@ function mergeBugcheck(draft: IncidentDraft | undefined, b: Bugcheck): IncidentD
   if (b.cases.length > draft.cases.length) draft.cases = b.cases;
   draft.details = { ...b.details, ...draft.details };
   return draft;
+}
+
+const ZERO_POINTER = '0x0000000000000000';
+/** A zero IRP or FileObject pointer (ETW prints 0 for "none") names nothing and must not match anything. */
+const nonZero = (pointer: string | null): string | null => (pointer === ZERO_POINTER ? null : pointer);
+
+/** Pulls the columns queries filter on out of any record, known or not, by the field names records use. */
+export function eventColumns(record: StoreRecord): {
+  name: string | null; ticks: bigint | null; timeText: string | null; pid: number | null; tid: number | null; process: string | null;
+  irp: string | null; fileObject: string | null; driver: string | null; status: number | null;
+} {
+  const r = record as Record<string, unknown>;
+  const str = (...keys: string[]): string | null => {
+    for (const k of keys) if (typeof r[k] === 'string' && r[k] !== '') return r[k] as string;
+    return null;
+  };
+  const int = (...keys: string[]): number | null => {
+    for (const k of keys) {
+      const v = r[k];
+      if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
+    }
+    return null;
+  };
+  // ETW records carry FILETIME ticks as a decimal string in `time` and the ISO form in `isoTime`; other records
+  // print a time (ISO, or a time of day) in `time`. A spreadsheet's float re-save ("lossy-float") only keeps six
+  // digits of the ticks: no exact time, so no ticks (the text stays).
+  let ticks: bigint | null = null;
+  if (r.timePrecision !== 'lossy-float') {
+    for (const k of ['ticks', 'time', 'fileTime']) {
+      ticks = ticksFromValue(r[k]);
+      if (ticks !== null) break;
+    }
+    ticks ??= ticksFromText(str('isoTime', 'time', 'timeStamp', 'dateTime'));
+  }
+  return {
+    // driverIrp: the documented event (DriverMajorFunctionCall), not tracerpt's abbreviation (DrvMjFnCall).
+    name: str('event', 'operation', 'name', 'key', 'function'),
+    ticks,
+    timeText: str('timeText', 'isoTime', 'time', 'timeStamp', 'dateTime'),
+    pid: int('pid'),
+    tid: int('tid', 'thread'),
+    process: str('process'),
+    irp: nonZero(pointerColumn(r.irp ?? null)),
+    fileObject: nonZero(pointerColumn(r.fileObject ?? null)),
+    driver: str('driver'),
+    status: codeColumn(r.statusCode ?? r.status ?? null),
+  };
+}
+
+function json(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    // A record carrying a BigInt (exact ticks from a newer parser) is stored with it as a decimal string.
+    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  }
 }
 
 const bit = (value: boolean | null): number | null => (value === null ? null : value ? 1 : 0);
@@ -277,14 +330,13 @@ export class SourceWriter {
   }
 
   private writeEvent(record: StoreRecord): void {
-    this.writePrepared(prepareEvent(record));
-  }
-
-  private writePrepared(e: PreparedEvent): void {
-    const lifetime = e.ticks !== null && e.irp !== null ? this.lifetimes.assign(e.irp, e.ticks, e.line, e.mark, e.fileObject, e.driverKey) : null;
-    const id = this.insert.event.run(this.sourceId, e.line, e.type, e.name, e.ticks, e.timeText, e.pid, e.tid, e.process, e.irp, e.fileObject, e.driver, e.driverKey,
-      e.status, lifetime, e.json).lastInsertRowid;
-    if (e.words) this.insert.search.run(e.words, 'event', this.sourceId, e.line, id);
+    const c = eventColumns(record);
+    const key = driverKey(c.driver);
+    const lifetime = c.ticks !== null && c.irp !== null ? this.lifetimes.assign(c.irp, c.ticks, record.line, lifetimeMark(record.type, c.name), c.fileObject, key) : null;
+    const id = this.insert.event.run(this.sourceId, record.line, record.type, c.name, c.ticks, c.timeText, c.pid, c.tid, c.process, c.irp, c.fileObject, c.driver, key,
+      c.status, lifetime, json(record)).lastInsertRowid;
+    const words = eventSearchText(record as Record<string, unknown>);
+    if (words) this.insert.search.run(words, 'event', this.sourceId, record.line, id);
   }
 
   /** The session fact of `key` for an incident at `line`: the last one printed before it, else the first after. */

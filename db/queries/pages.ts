@@ -11,7 +11,6 @@
  */
 import type { Connection } from '../store.js';
 import { codeColumn, driverKey, pointerColumn, ticksFromText } from '../column-values.js';
-import { storedRecordJson, type StoredEventRow } from '../event-rows.js';
 
 export type KeyValue = bigint | number | string;
 export type PageFrom = { readonly from: 'first' } | { readonly from: 'last' } | { readonly from: 'after'; readonly key: readonly KeyValue[] }
@@ -49,8 +48,6 @@ export interface Keyset {
   readonly searchable: readonly string[];
   /** For a view of groups: the grouping columns (the keys are among them, so seeking happens before grouping). */
   readonly groupBy?: string;
-  /** What a selected row's values become before they are handed on (the trace view completes compact records). */
-  readonly finishRow?: (values: Record<string, unknown>) => Record<string, unknown>;
 }
 
 /** What `f` narrows a view to. Every field is optional; a view ignores a field that means nothing to it. */
@@ -160,8 +157,7 @@ function segmentRows(db: Connection, set: Keyset, segment: { readonly where: str
   const sql = `SELECT ${segment.keys.map((k, i) => `${k} AS _k${i}`).join(', ')}, ${set.select} FROM ${set.from}
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ${set.groupBy ? `GROUP BY ${set.groupBy}` : ''} ORDER BY ${order} LIMIT ${limit}`;
   const found = db.prepare(sql).all(params) as Record<string, unknown>[];
-  const finish = set.finishRow ?? ((r: Record<string, unknown>) => r);
-  return found.map((r) => ({ key: segment.keys.map((_, i) => r[`_k${i}`] as KeyValue), values: finish(r) }));
+  return found.map((r) => ({ key: segment.keys.map((_, i) => r[`_k${i}`] as KeyValue), values: r }));
 }
 
 /** Every row of a view, a page at a time (export): memory holds one page, never the whole view. */
@@ -270,7 +266,7 @@ export function traceKeyset(sourceId: number, f: ViewFilter = {}): Keyset {
   if (f.untilTicks !== undefined && f.untilTicks !== null) where.push('e.time_ticks < :until');
   if (f.ioctl !== undefined && f.ioctl !== null) where.push('EXISTS (SELECT 1 FROM ioctl_occurrences o WHERE o.source_id = e.source_id AND o.line = e.line AND o.code = :ioctl)');
   return {
-    select: `e.id, e.line, e.type, e.name, e.time_ticks, e.time_text, e.pid, e.tid, e.process, e.irp, e.file_object, e.driver, e.status, e.lifetime_id, e.record,
+    select: `e.id, e.line, e.type, e.name, e.time_ticks, e.time_text, e.pid, e.process, e.irp, e.driver, e.status, e.lifetime_id, e.record,
       l.first_ticks AS call_ticks, l.last_ticks AS done_ticks, l.completed,
       (SELECT o.code FROM ioctl_occurrences o WHERE o.source_id = e.source_id AND o.line = e.line LIMIT 1) AS ioctl`,
     from: 'events e LEFT JOIN irp_lifetimes l ON l.id = e.lifetime_id',
@@ -281,9 +277,7 @@ export function traceKeyset(sourceId: number, f: ViewFilter = {}): Keyset {
     },
     keys: ['e.line', 'e.id'],
     descending: false,
-    // The columns a compact ETW record leaves out of `record` (db/event-rows.ts) are searched as columns.
-    searchable: ['e.name', 'e.type', 'e.process', 'e.irp', 'e.file_object', 'e.time_text', 'e.driver', 'e.record'],
-    finishRow: (values) => ({ ...values, record: storedRecordJson(values as unknown as StoredEventRow) }),
+    searchable: ['e.name', 'e.type', 'e.process', 'e.irp', 'e.driver', 'e.record'],
   };
 }
 

@@ -7,7 +7,6 @@ import type { Connection } from '../store.js';
 import { matchLifetime } from '../correlate.js';
 import { incidentSummary, type IncidentSummary } from './incidents.js';
 import { hexCode, num, numOrNull, ticksText, timeOf } from './values.js';
-import { storedRecord, type StoredEventRow } from '../event-rows.js';
 
 export interface StackLocationView {
   readonly location: number;
@@ -140,7 +139,7 @@ function eventView(r: Record<string, unknown>): EventView {
     id: num(r.id), type: r.type as string, name: r.name as string | null, time: timeOf(r.time_ticks, r.time_text), timeTicks: ticksText(r.time_ticks),
     irp: r.irp as string | null, fileObject: r.file_object as string | null, status: hexCode(r.status), lifetime: numOrNull(r.lifetime_id),
     source: r.path as string, line: num(r.line),
-    record: storedRecord(r as unknown as StoredEventRow),
+    record: JSON.parse(r.record as string) as unknown,
   };
 }
 
