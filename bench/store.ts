@@ -44,7 +44,8 @@ export interface StoreBenchRow {
   note: string;
 }
 
-interface IngestResult { ms: number; bytes: number; records: number; skipped: number; peakRssMb: number }
+/** `cpuMs`: user + system CPU of the ingest (every thread), the figure a loaded machine disturbs least. */
+interface IngestResult { ms: number; cpuMs: number; bytes: number; records: number; skipped: number; peakRssMb: number }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
@@ -57,10 +58,12 @@ function fresh(db: string): string {
 async function ingestCase(file: string, db: string): Promise<IngestResult> {
   const store = openStore(fresh(db));
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const outcome = await ingestFile(store, file);
   const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   store.close();
-  return { ms, bytes: statSync(file).size, records: outcome.records, skipped: outcome.skipped, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { ms, cpuMs: (used.user + used.system) / 1000, bytes: statSync(file).size, records: outcome.records, skipped: outcome.skipped, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 export function runIngest(file: string, db: string): IngestResult {
@@ -74,8 +77,11 @@ export function tracerpt(rows: number, seed = 1): string {
   return file;
 }
 
-/** sqlite3's own CSV import of the same file into one table with as many columns as the widest row. */
-function sqliteImport(file: string): { ms: number; rows: number } | null {
+/**
+ * sqlite3's own CSV import of the same file into one table with as many columns as the widest row. Timed by bash's
+ * `time` (wall, and the CPU it took, which other processes on the machine disturb less).
+ */
+function sqliteImport(file: string): { ms: number; cpuMs: number; rows: number } | null {
   if (spawnSync('sh', ['-c', 'command -v sqlite3']).status !== 0) return null;
   const lines = readFileSync(file, 'utf8').split('\r\n').filter((l) => l !== '');
   // tracerpt's User Data spills into as many cells as the payload has values: size the table for the widest row,
@@ -85,15 +91,17 @@ function sqliteImport(file: string): { ms: number; rows: number } | null {
   const db = fresh(join(work, 'sqlite3-import.db'));
   const columns = Array.from({ length: widest }, (_, i) => `c${i + 1} TEXT`).join(', ');
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     fresh(db);
     execFileSync('sqlite3', [db, `CREATE TABLE rows (${columns});`]);
-    const started = performance.now();
-    execFileSync('sqlite3', [db, '-cmd', '.mode csv', `.import --skip 1 ${file} rows`], { stdio: ['ignore', 'ignore', 'ignore'] });
-    times.push(performance.now() - started);
+    const timed = execFileSync('bash', ['-c', 'TIMEFORMAT="%3R %3U %3S"; { time sqlite3 "$1" -cmd ".mode csv" ".import --skip 1 $2 rows" >/dev/null 2>&1; } 2>&1', 'bash', db, file], { encoding: 'utf8' });
+    const [real, user, system] = timed.trim().split(/\s+/).slice(-3).map(Number) as [number, number, number];
+    times.push(real * 1000);
+    cpuTimes.push((user + system) * 1000);
   }
   const rows = Number(execFileSync('sqlite3', [db, 'SELECT count(*) FROM rows;'], { encoding: 'utf8' }).trim());
-  return { ms: median(times), rows };
+  return { ms: median(times), cpuMs: median(cpuTimes), rows };
 }
 
 const DRIVERS = Array.from({ length: 40 }, (_, i) => `drv${String(i).padStart(2, '0')}`);
@@ -229,12 +237,13 @@ export async function benchStore(): Promise<StoreBenchRow[]> {
   const results = Array.from({ length: RUNS }, () => runIngest(file, db));
   const ms = median(results.map((r) => r.ms));
   const ingestRate = results[0]!.records / (ms / 1000);
+  const cpuMs = median(results.map((r) => r.cpuMs));
   const peer = sqliteImport(file);
   const peerRate = peer ? peer.rows / (peer.ms / 1000) : Number.NaN;
   rows.push({
     name: 'ingest ETW CSV (parse+store)', input: label, medianMs: ms, rowsPerSec: ingestRate, mbPerSec: mb / (ms / 1000),
     peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
-    note: peer ? `${results[0]!.records} records; ${(ingestRate / peerRate).toFixed(2)} x sqlite3 .import` : `${results[0]!.records} records; sqlite3 CLI not installed (apt-get install sqlite3): no .import peer`,
+    note: peer ? `${results[0]!.records} records; ${(ingestRate / peerRate).toFixed(2)} x sqlite3 .import; CPU ${(cpuMs / 1000).toFixed(1)} s vs ${(peer.cpuMs / 1000).toFixed(1)} s (${((peer.cpuMs / peer.rows) / (cpuMs / results[0]!.records)).toFixed(2)} x per row)` : `${results[0]!.records} records; sqlite3 CLI not installed (apt-get install sqlite3): no .import peer`,
   });
   if (peer) rows.push({ name: 'peer: sqlite3 .import', input: label, medianMs: peer.ms, rowsPerSec: peerRate, mbPerSec: mb / (peer.ms / 1000), peakRssMb: Number.NaN, note: `${peer.rows} rows as plain CSV into one table, same file` });
 
