@@ -61,7 +61,7 @@ export class LifetimeTracker {
   constructor(private readonly db: Connection, private readonly sourceId: number, private readonly windowTicks = DEFAULT_WINDOW_TICKS) {
     const row = db.prepare('SELECT coalesce(max(id), 0) AS id FROM irp_lifetimes').get() as { id: bigint };
     this.nextId = Number(row.id) + 1;
-    this.insert = db.prepare('INSERT INTO irp_lifetimes (id, source_id, irp, first_ticks, last_ticks, first_line, file_object, driver_key, row_count, completed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.insert = db.rowWriter('INSERT INTO irp_lifetimes (id, source_id, irp, first_ticks, last_ticks, first_line, file_object, driver_key, row_count, completed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   }
 
   /** The lifetime this timed row belongs to. */
@@ -103,7 +103,7 @@ export class LifetimeTracker {
   }
 
   private write(l: OpenLifetime): void {
-    this.insert.run(l.id, this.sourceId, l.irp, l.firstTicks, l.lastTicks, l.firstLine, l.fileObject, l.driverKey, l.rows, l.completed ? 1 : 0);
+    this.insert.write(l.id, this.sourceId, l.irp, l.firstTicks, l.lastTicks, l.firstLine, l.fileObject, l.driverKey, l.rows, l.completed ? 1 : 0);
     this.written++;
   }
 

@@ -17,7 +17,7 @@ import { DEFAULT_WINDOW_TICKS, LifetimeTracker, lifetimeMark, linkUntimedRows } 
 import { eventSearchText, incidentSearchText, irpSearchText } from './search-text.js';
 import { signSource } from './signatures.js';
 import { beginWrite } from './write-lock.js';
-import { lastInsertedId } from './dialect.js';
+import { RowIds } from './row-ids.js';
 import type { RuleSet } from '../src/signature/rules.js';
 
 /** A record type the store has no table for (yet): it is kept whole in `events`, with the common columns filled. */
@@ -226,34 +226,33 @@ export class SourceWriter {
   private readonly lifetimes: LifetimeTracker;
   private readonly versions: DriverVersionWriter;
   private readonly insert;
-  private readonly searchOf;
+  private readonly ids: RowIds;
   private readonly batchRows: number;
 
   constructor(private readonly db: Connection, readonly sourceId: number, private readonly options: IngestOptions = {}) {
     this.batchRows = options.batchRows ?? BATCH_ROWS;
     this.lifetimes = new LifetimeTracker(db, sourceId, options.windowTicks ?? DEFAULT_WINDOW_TICKS);
     this.versions = new DriverVersionWriter(db, sourceId);
+    // Rows with ids the writer hands out (db/row-ids.ts), written through row writers: nothing here reads an id
+    // back, so PostgreSQL gets them in bulk; the ioctl_codes upsert, whose answer matters, is a statement.
     this.insert = {
-      irp: db.prepare(`INSERT INTO irps (source_id, line, via, address, major_function, minor_function, ioctl, status, status_name, device, driver, driver_key,
-        thread, stack_count, current_location, completed, pending_returned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      location: db.prepare(`INSERT INTO stack_locations (irp_id, source_id, line, location, current, major, major_function, minor, minor_function, flags, control,
+      irp: db.rowWriter(`INSERT INTO irps (id, source_id, line, via, address, major_function, minor_function, ioctl, status, status_name, device, driver, driver_key,
+        thread, stack_count, current_location, completed, pending_returned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      location: db.rowWriter(`INSERT INTO stack_locations (irp_id, source_id, line, location, current, major, major_function, minor, minor_function, flags, control,
         device, file_object, completion, context, driver, completion_routine, args, ioctl) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       code: db.prepare(`INSERT INTO ioctl_codes (code, hex, name, names, device_type, device_type_name, function, method, access) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (code) DO UPDATE SET name = excluded.name, names = excluded.names, device_type_name = excluded.device_type_name WHERE excluded.names <> ioctl_codes.names`),
-      ioctl: db.prepare(`INSERT INTO ioctl_occurrences (source_id, line, code, via, major_function, driver, driver_key, irp, status, status_text, time_ticks, time_text,
+      ioctl: db.rowWriter(`INSERT INTO ioctl_occurrences (source_id, line, code, via, major_function, driver, driver_key, irp, status, status_text, time_ticks, time_text,
         time_from, process, failed, lifetime_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      frame: db.prepare(`INSERT INTO frames (source_id, line, incident_no, frame, child_sp, return_address, args, symbol, module, function, "offset", inline, source_file,
-        annotation, verifier) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      flag: db.prepare('INSERT INTO verifier_flags (source_id, line, form, level, bit, name, enabled, flag_group) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-      event: db.prepare(`INSERT INTO events (source_id, line, type, name, time_ticks, time_text, pid, tid, process, irp, file_object, driver, driver_key, status,
-        lifetime_id, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      skipped: db.prepare('INSERT INTO skipped_lines (source_id, line, reason, text) VALUES (?, ?, ?, ?)'),
-      search: db.prepare('INSERT INTO search_index (body, kind, source_id, line, ref_id) VALUES (?, ?, ?, ?, ?)'),
-      // The search entry of the row just inserted, without reading its id back (db/dialect.ts lastInsertedId).
-      searchLast: (table: 'events' | 'frames' | 'skipped_lines') =>
-        db.prepare(`INSERT INTO search_index (body, kind, source_id, line, ref_id) VALUES (?, ?, ?, ?, ${lastInsertedId(db.dialect, table)})`),
+      frame: db.rowWriter(`INSERT INTO frames (id, source_id, line, incident_no, frame, child_sp, return_address, args, symbol, module, function, "offset", inline, source_file,
+        annotation, verifier) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      flag: db.rowWriter('INSERT INTO verifier_flags (source_id, line, form, level, bit, name, enabled, flag_group) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      event: db.rowWriter(`INSERT INTO events (id, source_id, line, type, name, time_ticks, time_text, pid, tid, process, irp, file_object, driver, driver_key, status,
+        lifetime_id, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      skipped: db.rowWriter('INSERT INTO skipped_lines (id, source_id, line, reason, text) VALUES (?, ?, ?, ?, ?)'),
+      search: db.rowWriter('INSERT INTO search_index (body, kind, source_id, line, ref_id) VALUES (?, ?, ?, ?, ?)'),
     };
-    this.searchOf = { events: this.insert.searchLast('events'), frames: this.insert.searchLast('frames'), skipped_lines: this.insert.searchLast('skipped_lines') };
+    this.ids = new RowIds(db);
   }
 
   record(record: StoreRecord): void {
@@ -273,8 +272,9 @@ export class SourceWriter {
   flush(): void {
     for (const record of this.pending) this.write(record);
     for (const s of this.pendingSkipped) {
-      this.insert.skipped.run(this.sourceId, s.line, s.reason, s.text);
-      this.searchOf.skipped_lines.run(s.text, 'skipped', this.sourceId, s.line);
+      const id = this.ids.take('skipped_lines');
+      this.insert.skipped.write(id, this.sourceId, s.line, s.reason, s.text);
+      this.insert.search.write(s.text, 'skipped', this.sourceId, s.line, id);
       if (this.keptSkipped.length < KEPT_SKIPPED) this.keptSkipped.push(s);
     }
     this.records += this.pending.length;
@@ -301,14 +301,15 @@ export class SourceWriter {
         return;
       case 'frame': {
         const f = record as Frame;
-        this.insert.frame.run(this.sourceId, f.line, f.incident, f.index, f.childSp, f.returnAddress, JSON.stringify(f.args), f.symbol, f.module, f.function,
+        const id = this.ids.take('frames');
+        this.insert.frame.write(id, this.sourceId, f.line, f.incident, f.index, f.childSp, f.returnAddress, JSON.stringify(f.args), f.symbol, f.module, f.function,
           f.offset, f.inline ? 1 : 0, f.source, f.annotation, f.verifier ? 1 : 0);
-        this.searchOf.frames.run(f.source ? `${f.symbol} ${f.source}` : f.symbol, 'frame', this.sourceId, f.line);
+        this.insert.search.write(f.source ? `${f.symbol} ${f.source}` : f.symbol, 'frame', this.sourceId, f.line, id);
         return;
       }
       case 'verifierFlag': {
         const v = record as VerifierFlag;
-        this.insert.flag.run(this.sourceId, v.line, v.form, codeColumn(v.level), codeColumn(v.bit), v.name, v.enabled ? 1 : 0, v.group);
+        this.insert.flag.write(this.sourceId, v.line, v.form, codeColumn(v.level), codeColumn(v.bit), v.name, v.enabled ? 1 : 0, v.group);
         return;
       }
       case 'session': {
@@ -325,14 +326,15 @@ export class SourceWriter {
   }
 
   private writeIrp(irp: Irp): void {
-    const id = this.insert.irp.run(this.sourceId, irp.line, irp.via, irp.address, irp.majorFunction, irp.minorFunction, codeColumn(irp.ioctl), codeColumn(irp.status),
-      irp.statusName, irp.device, irp.driver, driverKey(irp.driver), irp.thread, irp.stackCount, irp.currentLocation, bit(irp.completed), bit(irp.pendingReturned)).lastInsertRowid;
+    const id = this.ids.take('irps');
+    this.insert.irp.write(id, this.sourceId, irp.line, irp.via, irp.address, irp.majorFunction, irp.minorFunction, codeColumn(irp.ioctl), codeColumn(irp.status),
+      irp.statusName, irp.device, irp.driver, driverKey(irp.driver), irp.thread, irp.stackCount, irp.currentLocation, bit(irp.completed), bit(irp.pendingReturned));
     for (const l of irp.locations) {
-      this.insert.location.run(id, this.sourceId, l.line, l.index, l.current ? 1 : 0, l.major, l.majorFunction, l.minor, l.minorFunction, l.flags, l.control,
+      this.insert.location.write(id, this.sourceId, l.line, l.index, l.current ? 1 : 0, l.major, l.majorFunction, l.minor, l.minorFunction, l.flags, l.control,
         l.device, l.file, l.completion, l.context, l.driver, l.completionRoutine, JSON.stringify(l.args), codeColumn(l.ioctl));
     }
     const words = irpSearchText(irp.driver, irp.majorFunction, irp.locations);
-    if (words) this.insert.search.run(words, 'irp', this.sourceId, irp.line, id);
+    if (words) this.insert.search.write(words, 'irp', this.sourceId, irp.line, id);
   }
 
   private writeIoctl(o: IoctlOccurrence): void {
@@ -340,14 +342,14 @@ export class SourceWriter {
     if (!this.knownCodes.has(code)) {
       const names = JSON.stringify(o.names);
       const changed = this.insert.code.run(code, o.code, o.names[0]?.name ?? null, names, o.deviceType.value, o.deviceType.names[0] ?? null, o.function, o.method, o.access).changes;
-      if (changed > 0 && o.names.length > 0) this.insert.search.run(o.names.map((n) => n.name).join(' '), 'ioctl', null, null, code);
+      if (changed > 0 && o.names.length > 0) this.insert.search.write(o.names.map((n) => n.name).join(' '), 'ioctl', null, null, code);
       this.knownCodes.add(code);
     }
     const status = codeColumn(o.status);
     const ticks = ticksFromText(o.time);
     const key = driverKey(o.driver);
     const lifetime = ticks !== null && o.irp !== null ? this.lifetimes.assign(o.irp, ticks, o.line, 'during', null, key) : null;
-    this.insert.ioctl.run(this.sourceId, o.line, code, o.via, o.majorFunction, o.driver, key, o.irp, status, o.statusText, ticks, o.time, ticks === null ? null : 'source', o.process,
+    this.insert.ioctl.write(this.sourceId, o.line, code, o.via, o.majorFunction, o.driver, key, o.irp, status, o.statusText, ticks, o.time, ticks === null ? null : 'source', o.process,
       status !== null && status >= NT_ERROR ? 1 : 0, lifetime);
   }
 
@@ -355,10 +357,11 @@ export class SourceWriter {
     const c = eventColumns(record);
     const key = driverKey(c.driver);
     const lifetime = c.ticks !== null && c.irp !== null ? this.lifetimes.assign(c.irp, c.ticks, record.line, lifetimeMark(record.type, c.name), c.fileObject, key) : null;
-    this.insert.event.run(this.sourceId, record.line, record.type, c.name, c.ticks, c.timeText, c.pid, c.tid, c.process, c.irp, c.fileObject, c.driver, key,
+    const id = this.ids.take('events');
+    this.insert.event.write(id, this.sourceId, record.line, record.type, c.name, c.ticks, c.timeText, c.pid, c.tid, c.process, c.irp, c.fileObject, c.driver, key,
       c.status, lifetime, json(record));
     const words = eventSearchText(record as Record<string, unknown>);
-    if (words) this.searchOf.events.run(words, 'event', this.sourceId, record.line);
+    if (words) this.insert.search.write(words, 'event', this.sourceId, record.line, id);
   }
 
   /** The session fact of `key` for an incident at `line`: the last one printed before it, else the first after. */
@@ -393,7 +396,7 @@ export class SourceWriter {
         JSON.stringify(d.parameters), JSON.stringify(d.cases), d.image, d.module, d.symbol, d.failureBucket, d.failureHash, d.bugcheckStr, d.process,
         d.probablyCausedBy, d.driverVersion, osBuild, ticksFromText(timeText), timeText, irp, JSON.stringify(d.details)).lastInsertRowid;
       const words = incidentSearchText(d);
-      if (words) this.insert.search.run(words, 'incident', source, d.line, id);
+      if (words) this.insert.search.write(words, 'incident', source, d.line, id);
       this.versions.fromIncident(Number(id), d.line, d.image ?? d.module, d.driverVersion);
     }
     if (this.incidents.size > 0) {

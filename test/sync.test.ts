@@ -530,7 +530,7 @@ describe('irpscope sync (the built CLI)', () => {
   it('a server that does not answer is a failure (1), and the password in the URL is never printed', () => {
     const r = irpscope(['sync', '--from', reference.path, '--to', 'postgres://alice:s3cret-pw@127.0.0.1:1/team']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('irpscope: postgres://alice:***@127.0.0.1:1/team: connect ECONNREFUSED 127.0.0.1:1\n');
+    expect(r.stderr).toBe('irpscope: postgres://alice:***@127.0.0.1:1/team: cannot open the store (connect ECONNREFUSED 127.0.0.1:1)\n');
     expect(r.stdout).toBe('');
   });
 });
