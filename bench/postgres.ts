@@ -76,11 +76,16 @@ export async function benchPostgres(): Promise<BenchRow[]> {
     for (const [backend, location] of [['SQLite', sqliteDb], ['PostgreSQL', pgLocation]] as const) {
       const store = openStore(location, { readonly: true });
       try {
-        const hot = store.db.prepare('SELECT code, driver_key FROM ioctl_counts ORDER BY occurrences DESC, code, driver_key LIMIT 1').get() as { code: bigint; driver_key: string } | undefined;
+        // The most frequent (code, driver, status) of the trace: `last --ioctl X --driver Y --status Z`, newest 100.
+        const hot = store.db.prepare('SELECT code, driver_key, status FROM ioctl_counts ORDER BY occurrences DESC, code, driver_key, status LIMIT 1').get() as
+          { code: bigint; driver_key: string; status: bigint } | undefined;
         const input = `${backend}, ${label}`;
-        if (hot) rows.push(latency(`query on ${backend}: last --ioctl X --driver Y`, input, () => selectLastFailures(store.db, { code: Number(hot.code), driverKey: hot.driver_key, limit: 100 }).length));
+        if (hot) {
+          rows.push(latency(`query on ${backend}: last --ioctl X --driver Y --status Z`, input,
+            () => selectLastFailures(store.db, { code: Number(hot.code), driverKey: hot.driver_key || null, status: Number(hot.status) < 0 ? null : Number(hot.status), limit: 100 }).length));
+        }
         rows.push(latency(`query on ${backend}: counts by driver`, input, () => countByDriver(store.db).length));
-        rows.push(latency(`query on ${backend}: search`, input, () => searchText(store.db, 'DispatchDeviceControl', { limit: 50 }).length));
+        rows.push(latency(`query on ${backend}: search`, input, () => searchText(store.db, 'HarddiskVolume3 Temp', { limit: 50 }).length));
       } finally {
         store.close();
       }

@@ -128,6 +128,10 @@ describe('search', () => {
     expect(searchText(store.db, 'garbage').map((h) => [h.kind, h.line, h.snippet])).toEqual([['skipped', 70, '[garbage] in mydrv']]);
     expect(searchText(store.db, 'traces').map((h) => h.kind)).toEqual(['source']);
     expect(searchText(store.db, 'nothing-like-this')).toEqual([]);
+    // Every word must be there; a word with punctuation is a phrase of its letter-and-digit runs.
+    expect(searchText(store.db, 'garbage mydrv').map((h) => [h.kind, h.line])).toEqual([['skipped', 70]]);
+    expect(searchText(store.db, 'garbage otherdrv')).toEqual([]);
+    expect(searchText(store.db, 'mydrv!MyDispatchDeviceControl').map((h) => h.kind).sort()).toEqual(['frame', 'frame', 'incident', 'incident']);
   });
 });
 

@@ -127,8 +127,8 @@ function searchPostgres(db: Connection, text: string, options: { limit?: number;
   phrases.forEach((p, i) => { params[`p${i}`] = p; });
   const rows = db.prepare(`
     SELECT h.kind, h.ref_id, h.line, s.path, h.body, ${INCIDENT_OF_HIT} AS incident_id
-    FROM (SELECT kind, ref_id, line, source_id, body, ts_rank(words, q, 2) AS rank, rowid
-          FROM search_index, ${query} AS q WHERE words @@ q ORDER BY rank DESC, rowid LIMIT :limit) h
+    FROM (SELECT kind, ref_id, line, source_id, body, ts_rank(words, wanted.q, 2) AS rank, rowid
+          FROM search_index, (SELECT ${query} AS q) AS wanted WHERE words @@ wanted.q ORDER BY rank DESC, rowid LIMIT :limit) h
     LEFT JOIN sources s ON s.id = h.source_id
     ORDER BY h.rank DESC, h.rowid`).all(params) as Record<string, unknown>[];
   const wanted = options.raw ? words(text).map((w) => [w]) : phrases.map((p) => p.split(' '));
