@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../db/store.js';
-import { PostgresConnection } from '../db/postgres/connection.js';
+import { createSchemaLocation } from '../db/postgres/connection.js';
 import { countByDriver, selectIoctls } from '../db/queries/ioctls.js';
 import { searchText } from '../db/queries/search.js';
 import { latency, runIngest, tracerpt } from './store.js';
@@ -27,18 +27,6 @@ const serverEnv = { ...process.env, IRPSCOPE_PG_PORT: process.env.IRPSCOPE_PG_PO
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-function freshSchema(base: string, name: string): string {
-  const admin = new PostgresConnection(base);
-  try {
-    admin.exec(`DROP SCHEMA IF EXISTS ${name} CASCADE`).exec(`CREATE SCHEMA ${name}`);
-  } finally {
-    admin.close();
-  }
-  const url = new URL(base);
-  url.searchParams.set('options', `-c search_path=${name}`);
-  return url.toString();
 }
 
 export async function benchPostgres(): Promise<BenchRow[]> {
@@ -63,7 +51,7 @@ export async function benchPostgres(): Promise<BenchRow[]> {
     let pgLocation = '';
     for (const backend of ['sqlite', 'postgres'] as const) {
       const results = Array.from({ length: RUNS }, (_, run) => {
-        const location = backend === 'sqlite' ? sqliteDb : (pgLocation = freshSchema(base, `bench_ingest_${run}`));
+        const location = backend === 'sqlite' ? sqliteDb : (pgLocation = createSchemaLocation(base, `bench_ingest_${run}`, true));
         return runIngest(file, location);
       });
       const ms = median(results.map((r) => r.ms));

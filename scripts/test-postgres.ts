@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { redactLocation } from '../db/connection.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const serverScript = join(root, 'scripts', 'pg-test-server.sh');
@@ -42,7 +43,7 @@ function main(): number {
     }
   }
   try {
-    console.error(`irpscope tests: the store and query tests again, on PostgreSQL (${url.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/i, '$1***@')})`);
+    console.error(`irpscope tests: the store and query tests again, on PostgreSQL (${redactLocation(url)})`);
     const run = spawnSync(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run',
       // Every CLI call in these tests connects to a server (and starts the pg worker): a test of twenty calls takes
       // three times as long as on a SQLite file, more on a loaded 2-core machine.

@@ -7,7 +7,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PostgresConnection } from '../db/postgres/connection.js';
+import { createSchemaLocation } from '../db/postgres/connection.js';
 
 export type Backend = 'sqlite' | 'postgres';
 
@@ -24,24 +24,10 @@ let schemas = 0;
 
 /** A new, empty schema on the test server; the connection string that opens a store in it. */
 export function freshPostgresLocation(base: string = TEST_PG_URL!): string {
-  const schema = `t_${process.pid}_${Date.now().toString(36)}_${++schemas}`;
-  const admin = new PostgresConnection(base);
-  try {
-    admin.exec(`CREATE SCHEMA ${schema}`);
-  } finally {
-    admin.close();
-  }
-  const url = new URL(base);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return url.toString();
+  return createSchemaLocation(base, `t_${process.pid}_${Date.now().toString(36)}_${++schemas}`);
 }
 
 /** A fresh, empty store location on the backend under test: a new file, or a new schema. */
 export function freshStoreLocation(prefix = 'irpscope-store-', file = 'store.db'): string {
   return BACKEND === 'postgres' ? freshPostgresLocation() : join(mkdtempSync(join(tmpdir(), prefix)), file);
-}
-
-/** The same location as `store.path` shows it, with its password (store.path hides it). */
-export function isPostgres(location: string): boolean {
-  return /^postgres(?:ql)?:\/\//.test(location);
 }

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../db/store.js';
-import { freshStoreLocation, isPostgres } from './backend.js';
+import { freshStoreLocation } from './backend.js';
+import { isPostgresLocation } from '../db/connection.js';
 import { parseText } from '../parsers/pipeline.js';
 import { readFileSync } from 'node:fs';
 import { tracerptLines, writeLines } from '../scripts/gen-tracerpt.js';
@@ -280,6 +281,6 @@ describe('query commands', () => {
     expect(r.stdout).toContain('evil\\x1b[31m.txt');
     const show = irpscope(['show', '1', '--db', evil]);
     expect(show.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
-    if (!isPostgres(evil)) expect(existsSync(evil)).toBe(true);
+    if (!isPostgresLocation(evil)) expect(existsSync(evil)).toBe(true);
   });
 });

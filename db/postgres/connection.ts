@@ -154,6 +154,23 @@ const QUEUE_BYTES = 2 * 1024 * 1024;
 /** Rows in one multi-row INSERT. */
 const ROWS_PER_INSERT = 500;
 
+/**
+ * Makes an empty schema on the server (dropping one of that name first when `replace`) and returns the connection
+ * string that opens a store in it (?options=-c search_path=...): the tests and the bench keep stores apart this way.
+ */
+export function createSchemaLocation(base: string, schema: string, replace = false): string {
+  const admin = new PostgresConnection(base);
+  try {
+    if (replace) admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    admin.exec(`CREATE SCHEMA ${schema}`);
+  } finally {
+    admin.close();
+  }
+  const url = new URL(base);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return url.toString();
+}
+
 export interface PostgresOpenOptions {
   readonly readonly?: boolean;
 }

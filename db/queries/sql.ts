@@ -25,20 +25,16 @@ function refusedWrite(error: unknown): boolean {
   return code.startsWith('SQLITE_READONLY') || code === '25006' || code === '42501';
 }
 
-/**
- * `INSERT ... RETURNING` returns rows, so it counts as a reader. SQLite's query_only refuses it when it runs;
- * PostgreSQL may first report a constraint the row breaks, so it is refused here by its first word.
- */
-function writesRows(db: Connection, sql: string): boolean {
-  return db.dialect === 'postgres' && WRITE_VERB.test(sql);
-}
-
 /** What only writes begin with. Anything else goes to the server, in a read-only transaction, which answers. */
 const WRITE_VERB = /^\s*(INSERT|UPDATE|DELETE|MERGE|CREATE|DROP|ALTER|TRUNCATE|GRANT|REVOKE|COPY|VACUUM|REINDEX|CLUSTER|COMMENT|SECURITY|REFRESH|LOCK|CALL|DO)\b/i;
 
-/** Refused before it runs: SQLite knows a statement returns no rows once prepared; PostgreSQL goes by its first word. */
+/**
+ * Refused before it runs: SQLite knows a statement returns no rows once prepared (its query_only refuses an
+ * `INSERT ... RETURNING` when it runs); PostgreSQL goes by the first word, since the server may report a
+ * constraint the row breaks before it says the transaction is read-only.
+ */
 function refusedBeforeRunning(db: Connection, statement: { reader: boolean }, sql: string): boolean {
-  return db.dialect === 'postgres' ? writesRows(db, sql) : !statement.reader;
+  return db.dialect === 'postgres' ? WRITE_VERB.test(sql) : !statement.reader;
 }
 
 export function runReadOnlySql(db: Connection, sql: string, params: Record<string, string | number> = {}): SqlResult {
