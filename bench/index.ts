@@ -89,10 +89,21 @@ if (only.has('windbg')) {
   const windbgLabel = `windbg ${SIZE_MB} MB`;
   rows.push(measure('parse windbg', windbgLabel, ['parse', windbg, 'windbg']));
   rows.push(measure('peer: text stage alone', windbgLabel, ['lines', windbg], 'LineSplitter only: the floor the parser builds on'));
+  // The ceiling: what any parser of this text into validated records pays before its own work (README, "Speed").
+  const text = measure('floor: text stage + markdown', windbgLabel, ['text', windbg], 'LineSplitter + MarkdownUndamager, as the pipeline runs them');
+  const validation = measure('floor: schema validation', windbgLabel, ['validation', windbg, 'windbg'], 'checkRecord on the same records, timed alone');
+  rows.push(text, validation);
+  const floorMs = text.medianMs + validation.medianMs;
+  const bytes = statSync(windbg).size;
+  rows.push({ name: 'ceiling: text + validation', input: windbgLabel, medianMs: floorMs, rowsPerSec: Number.NaN, mbPerSec: bytes / (1024 * 1024) / (floorMs / 1000), peakRssMb: Number.NaN,
+    note: 'the two floors added: no parser emitting validated records can be faster' });
   const grep = timeCommand('peer: grep -c', windbgLabel, windbg, 'grep', ['-c', '-E', 'Arg[1-4]:|IRP_MJ_|STACK_TEXT', windbg], 'GNU grep counting key lines, same file');
   if (grep) rows.push(grep);
   const large = generate('gen-windbg.js', join(work, `windbg-${SIZE_MB * 4}mb.txt`), SIZE_MB * 4, 2);
   rows.push(measure('parse windbg (memory check)', `windbg ${SIZE_MB * 4} MB`, ['parse', large, 'windbg'], 'peak RSS must match the smaller input', 1));
+  // The command itself, output included: records and skipped lines are written as they come, never held.
+  rows.push(measure('irpscope parse --json', windbgLabel, ['parse-json', windbg, 'windbg'], 'the command, JSON to /dev/null', 1));
+  rows.push(measure('irpscope parse --json (memory check)', `windbg ${SIZE_MB * 4} MB`, ['parse-json', large, 'windbg'], 'peak RSS must match the smaller input', 1));
 }
 
 if (only.has('etw')) {

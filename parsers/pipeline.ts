@@ -27,7 +27,17 @@ export interface ParseSummary {
   readonly invalidSequences: number;
 }
 
+/** What is known of a file once its format is chosen, before its first record. */
+export interface ParseStart {
+  readonly path: string;
+  readonly format: string;
+  readonly formatReason: string;
+  readonly encoding: TextEncoding;
+}
+
 export interface ParseSink {
+  /** Called once, after detection and before any record or skipped line (a streaming writer's header). */
+  start?(start: ParseStart): void;
   record(record: ParsedRecord): void;
   skipped(skipped: Skipped): void;
 }
@@ -78,6 +88,8 @@ export async function parseChunks(chunks: AsyncIterable<Uint8Array>, path: strin
   if (done) prefixLines = prefixLines.concat(sniffSplitter.finish());
   const detection = detect(prefixLines.slice(0, SNIFF_LINES).map((l) => l.text), forcedFormat);
   const module = parserById(detection.format)!;
+  // The encoding is decided on the first 64 bytes (src/text/encoding.ts), before any line comes out.
+  sink.start?.({ path, format: detection.format, formatReason: detection.reason, encoding: sniffSplitter.report().encoding });
 
   const splitter = new LineSplitter({ loneCR: module.loneCR });
   const undamager = module.undamage ? new MarkdownUndamager() : null;

@@ -2,35 +2,216 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { PARSERS } from '../../parsers/registry.js';
-import { FormatError, parseChunks, parseFile, type ParseSummary } from '../../parsers/pipeline.js';
+import { once } from 'node:events';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { TextDecoder } from 'node:util';
+import { FormatError, parseChunks, type ParseSink, type ParseStart, type ParseSummary } from '../../parsers/pipeline.js';
+import { readFileChunks } from '../text/index.js';
 import type { ParsedRecord, Skipped } from '../records/index.js';
 import { FailureError, UsageError } from './errors.js';
-import { colorWanted, styler } from './terminal.js';
-import { renderParsedFile } from './render-records.js';
+import { colorWanted, styler, type Styler } from './terminal.js';
+import { ParsedFileRenderer } from './render-records.js';
 
 const ParseOptions = z.object({
   format: z.string().default('auto'),
   json: z.boolean().optional(),
 });
 
-/** The JSON object printed per file (docs/json.md, "parse"). */
-export function parseResultJson(summary: ParseSummary, records: readonly ParsedRecord[], skipped: readonly Skipped[]): object {
-  return {
-    path: summary.path,
-    format: summary.format,
-    formatReason: summary.formatReason,
-    encoding: summary.encoding,
-    lines: summary.lines,
-    counts: {
-      records: records.length,
-      recordLines: summary.account.recordLines,
-      noiseLines: summary.account.noiseLines + summary.account.markdownNoise,
-      skippedLines: summary.account.skippedLines,
+/** How much text is gathered before it is handed to stdout. */
+const PIECE_CHARS = 64 * 1024;
+/** Skipped lines kept in memory, as JSON, before the rest goes to a temporary file. */
+const SKIPPED_IN_MEMORY_CHARS = 1 << 20;
+
+/**
+ * Text for stdout, handed over in pieces of about 64 KB. The parse reads its next chunk only once stdout has taken
+ * what it was given (`drained`), so a slow reader (a pager, `jq`) holds the parse back instead of the text piling
+ * up in memory.
+ */
+export class StdoutPieces {
+  private parts: string[] = [];
+  private size = 0;
+
+  constructor(private readonly stream: Writable = process.stdout) {}
+
+  push(text: string): void {
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= PIECE_CHARS) this.flush();
+  }
+
+  flush(): void {
+    if (this.size === 0) return;
+    this.stream.write(this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
+
+  async drained(): Promise<void> {
+    if (this.stream.writableNeedDrain) await once(this.stream, 'drain');
+  }
+}
+
+/**
+ * The `skipped` array of one file's JSON object, which follows the records: its entries arrive among them and are
+ * kept as JSON text, in memory up to a megabyte and past that in a temporary file, so that a file of nothing but
+ * unknown lines still parses in bounded memory.
+ */
+class SkippedSpool {
+  private parts: string[] = [];
+  private size = 0;
+  private file: { dir: string; path: string; fd: number } | null = null;
+  count = 0;
+
+  add(skipped: Skipped): void {
+    const json = JSON.stringify({ line: skipped.line, reason: skipped.reason });
+    this.parts.push(this.count++ === 0 ? json : `,${json}`);
+    this.size += json.length + 1;
+    if (this.size >= SKIPPED_IN_MEMORY_CHARS) this.spill();
+  }
+
+  private spill(): void {
+    if (!this.file) {
+      const dir = mkdtempSync(join(tmpdir(), 'irpscope-skipped-'));
+      const path = join(dir, 'skipped.json');
+      this.file = { dir, path, fd: openSync(path, 'w+') };
+    }
+    writeSync(this.file.fd, this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
+
+  /** Everything kept, in order, to `out`; then the temporary file is gone. */
+  async drainTo(out: StdoutPieces): Promise<void> {
+    if (this.file) {
+      this.spill();
+      const { fd } = this.file;
+      const buffer = Buffer.allocUnsafe(PIECE_CHARS * 4);
+      // JSON.stringify wrote the file as UTF-8: a piece may end inside a character, so the decoder carries it over.
+      const decoder = new TextDecoder('utf-8');
+      for (let at = 0; ;) {
+        const read = readSync(fd, buffer, 0, buffer.length, at);
+        if (read === 0) break;
+        at += read;
+        out.push(decoder.decode(buffer.subarray(0, read), { stream: true }));
+        out.flush();
+        await out.drained();
+      }
+      out.push(decoder.decode());
+    } else out.push(this.parts.join(''));
+    this.dispose();
+  }
+
+  dispose(): void {
+    this.parts = [];
+    if (!this.file) return;
+    closeSync(this.file.fd);
+    rmSync(this.file.dir, { recursive: true, force: true });
+    this.file = null;
+  }
+}
+
+/**
+ * One file's JSON object (docs/json.md, "parse"), written as the parse goes: what is known first (path, format,
+ * encoding), then the records one by one, then the skipped lines and the counts that only the end knows.
+ */
+class JsonFileWriter {
+  private records = 0;
+  private readonly skipped = new SkippedSpool();
+
+  constructor(private readonly out: StdoutPieces) {}
+
+  start(start: ParseStart): void {
+    const head = JSON.stringify({ path: start.path, format: start.format, formatReason: start.formatReason, encoding: start.encoding });
+    this.out.push(`${head.slice(0, -1)},"records":[`);
+  }
+
+  record(record: ParsedRecord): void {
+    this.out.push(this.records++ === 0 ? JSON.stringify(record) : `,${JSON.stringify(record)}`);
+  }
+
+  skip(skipped: Skipped): void {
+    this.skipped.add(skipped);
+  }
+
+  async end(summary: ParseSummary): Promise<void> {
+    this.out.push('],"skipped":[');
+    await this.skipped.drainTo(this.out);
+    const tail = JSON.stringify({
+      lines: summary.lines,
+      counts: {
+        records: this.records,
+        recordLines: summary.account.recordLines,
+        noiseLines: summary.account.noiseLines + summary.account.markdownNoise,
+        skippedLines: summary.account.skippedLines,
+      },
+      truncatedLastLine: summary.truncatedLastLine,
+    });
+    this.out.push(`],${tail.slice(1)}\n`);
+  }
+
+  /** The parse failed after the object began: it is closed with what was read and the error, still one JSON line. */
+  async fail(message: string): Promise<void> {
+    this.out.push('],"skipped":[');
+    await this.skipped.drainTo(this.out);
+    this.out.push(`],"error":${JSON.stringify(message)}}\n`);
+  }
+}
+
+async function* paced(chunks: AsyncIterable<Uint8Array>, out: StdoutPieces): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    await out.drained();
+    yield chunk;
+  }
+}
+
+/** What the stderr line says of one file. */
+interface FileCounts {
+  records: number;
+}
+
+/**
+ * Parses one file (or stdin, `-`) and writes its output as it goes: the JSON object, or the human blocks.
+ * Memory stays bounded whatever the size of the file (the bench's `parse --json` rows show it).
+ */
+export async function writeParsedFile(source: { path: string; chunks: AsyncIterable<Uint8Array> }, format: string, json: boolean, style: Styler,
+  out: StdoutPieces = new StdoutPieces()): Promise<{ summary: ParseSummary; counts: FileCounts }> {
+  const counts: FileCounts = { records: 0 };
+  const writer = json ? new JsonFileWriter(out) : null;
+  const renderer = json ? null : new ParsedFileRenderer(style, source.path);
+  let started = false;
+  const sink: ParseSink = {
+    start: (start) => {
+      started = true;
+      if (writer) writer.start(start);
+      else out.push(renderer!.start(start.format, start.encoding));
     },
-    truncatedLastLine: summary.truncatedLastLine,
-    records,
-    skipped: skipped.map((s) => ({ line: s.line, reason: s.reason })),
+    record: (record) => {
+      counts.records++;
+      if (writer) writer.record(record);
+      else out.push(renderer!.record(record));
+    },
+    skipped: (skipped) => {
+      if (writer) writer.skip(skipped);
+      else renderer!.skipped(skipped);
+    },
   };
+  try {
+    const summary = await parseChunks(paced(source.chunks, out), source.path, sink, format);
+    if (writer) await writer.end(summary);
+    else out.push(renderer!.end());
+    out.flush();
+    return { summary, counts };
+  } catch (error) {
+    if (started) {
+      if (writer) await writer.fail((error as Error).message);
+      else out.push(renderer!.end());
+      out.flush();
+    }
+    throw error;
+  }
 }
 
 export function registerParse(program: Command): void {
@@ -56,14 +237,13 @@ Examples:
       const options = parsed.data;
       if (!formats.includes(options.format)) throw new UsageError(`--format: unknown format ${JSON.stringify(options.format)} (known: ${formats.join(', ')})`);
       const style = styler(colorWanted(process.stdout));
+      const out = new StdoutPieces();
       let failures = 0;
       for (const file of files) {
-        const records: ParsedRecord[] = [];
-        const skipped: Skipped[] = [];
-        const sink = { record: (r: ParsedRecord) => records.push(r), skipped: (s: Skipped) => skipped.push(s) };
-        let summary: ParseSummary;
+        let parsed: Awaited<ReturnType<typeof writeParsedFile>>;
         try {
-          summary = file === '-' ? await parseChunks(process.stdin, '<stdin>', sink, options.format) : await parseFile(file, sink, options.format);
+          const source = file === '-' ? { path: '<stdin>', chunks: process.stdin } : { path: file, chunks: readFileChunks(file) };
+          parsed = await writeParsedFile(source, options.format, options.json === true, style, out);
         } catch (error) {
           failures++;
           const code = (error as NodeJS.ErrnoException).code;
@@ -72,10 +252,9 @@ Examples:
           else throw error;
           continue;
         }
-        if (options.json) process.stdout.write(`${JSON.stringify(parseResultJson(summary, records, skipped))}\n`);
-        else process.stdout.write(renderParsedFile(style, summary, records, skipped));
+        const { summary, counts } = parsed;
         const a = summary.account;
-        process.stderr.write(`${file}: ${summary.format} (${summary.formatReason}), ${summary.encoding}, ${summary.lines} lines: ${records.length} records from ${a.recordLines} lines, ${a.noiseLines + a.markdownNoise} noise, ${a.skippedLines} skipped\n`);
+        process.stderr.write(`${file}: ${summary.format} (${summary.formatReason}), ${summary.encoding}, ${summary.lines} lines: ${counts.records} records from ${a.recordLines} lines, ${a.noiseLines + a.markdownNoise} noise, ${a.skippedLines} skipped\n`);
       }
       if (failures > 0) throw new FailureError(`${failures} of ${files.length} file${files.length === 1 ? '' : 's'} could not be parsed`);
     });

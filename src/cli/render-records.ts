@@ -1,6 +1,5 @@
 /** Human rendering of parsed records: one block per incident, the decoded words first and the raw values beside. */
 import type { ParsedRecord, Skipped } from '../records/index.js';
-import type { ParseSummary } from '../../parsers/pipeline.js';
 import { visible, type Styler } from './terminal.js';
 
 const MAX_FRAMES = 12;
@@ -52,30 +51,61 @@ function renderRecord(style: Styler, record: ParsedRecord): string[] {
   }
 }
 
-export function renderParsedFile(style: Styler, summary: ParseSummary, records: readonly ParsedRecord[], skipped: readonly Skipped[]): string {
-  const out: string[] = [style.bold(`== ${visible(summary.path)}`) + style.dim(`  ${summary.format}, ${summary.encoding}, ${summary.lines} lines`)];
-  const incidents = new Map<number, ParsedRecord[]>();
-  for (const record of records) {
-    const incident = 'incident' in record && typeof record.incident === 'number' ? record.incident : 0;
-    incidents.set(incident, [...(incidents.get(incident) ?? []), record]);
+/**
+ * One file's records as text, written as they arrive: a block per incident, in input order. A record that names
+ * an incident opens that incident's block; one that names none (an IRP, an IOCTL, an ETW event) stays in the block
+ * open above it, the crash printed before it, as the store links it; what comes before the first crash is
+ * context. Only a bounded amount is kept: the current block's frame count and the first skipped lines.
+ */
+export class ParsedFileRenderer {
+  private block: number | null = null;
+  private frames = 0;
+  private readonly skippedShown: Skipped[] = [];
+  private skippedCount = 0;
+
+  constructor(private readonly style: Styler, private readonly path: string) {}
+
+  /** The header, once the format is known. */
+  start(format: string, encoding: string): string {
+    return `${this.style.bold(`== ${visible(this.path)}`)}${this.style.dim(`  ${format}, ${encoding}`)}\n`;
   }
-  for (const [incident, group] of [...incidents].sort((a, b) => a[0] - b[0])) {
-    out.push('', style.bold(incident === 0 ? '-- context' : `-- incident ${incident}`));
-    let frames = 0;
-    for (const record of group) {
-      if (record.type === 'frame') {
-        frames++;
-        if (frames <= MAX_FRAMES) out.push(`  ${style.dim(record.index === null ? '  ' : String(record.index).padStart(2, '0'))} ${visible(record.symbol)}${record.verifier ? style.yellow(' (verifier)') : ''}`);
-        continue;
-      }
-      out.push(...renderRecord(style, record));
+
+  record(record: ParsedRecord): string {
+    const incident = 'incident' in record && typeof record.incident === 'number' ? record.incident : null;
+    let out = '';
+    if (this.block === null || (incident !== null && incident !== this.block)) {
+      out += this.closeBlock();
+      this.block = incident ?? 0;
+      out += `\n${this.style.bold(this.block === 0 ? '-- context' : `-- incident ${this.block}`)}\n`;
     }
-    if (frames > MAX_FRAMES) out.push(style.dim(`  ... ${frames - MAX_FRAMES} more frames (--json for all)`));
+    if (record.type === 'frame') {
+      this.frames++;
+      if (this.frames > MAX_FRAMES) return out;
+      return `${out}  ${this.style.dim(record.index === null ? '  ' : String(record.index).padStart(2, '0'))} ${visible(record.symbol)}${record.verifier ? this.style.yellow(' (verifier)') : ''}\n`;
+    }
+    return `${out}${renderRecord(this.style, record).join('\n')}\n`;
   }
-  if (skipped.length > 0) {
-    out.push('', style.yellow(`skipped lines (${skipped.length}):`));
-    for (const s of skipped.slice(0, MAX_SKIPPED)) out.push(`  ${visible(summary.path)}:${s.line}: ${s.reason}: ${visible(s.text.slice(0, 100))}`);
-    if (skipped.length > MAX_SKIPPED) out.push(style.dim(`  ... ${skipped.length - MAX_SKIPPED} more (--json lists them all)`));
+
+  skipped(skipped: Skipped): void {
+    this.skippedCount++;
+    if (this.skippedShown.length < MAX_SKIPPED) this.skippedShown.push(skipped);
   }
-  return `${out.join('\n')}\n\n`;
+
+  private closeBlock(): string {
+    const more = this.frames > MAX_FRAMES ? `${this.style.dim(`  ... ${this.frames - MAX_FRAMES} more frames (--json for all)`)}\n` : '';
+    this.frames = 0;
+    return more;
+  }
+
+  /** The end of the file: the last block's note, the skipped lines (the first MAX_SKIPPED, and how many more). */
+  end(): string {
+    const out = [this.closeBlock()];
+    if (this.skippedCount > 0) {
+      out.push(`\n${this.style.yellow(`skipped lines (${this.skippedCount}):`)}\n`);
+      for (const s of this.skippedShown) out.push(`  ${visible(this.path)}:${s.line}: ${visible(s.reason)}: ${visible(s.text.slice(0, 100))}\n`);
+      if (this.skippedCount > MAX_SKIPPED) out.push(`${this.style.dim(`  ... ${this.skippedCount - MAX_SKIPPED} more (--json lists them all)`)}\n`);
+    }
+    out.push('\n');
+    return out.join('');
+  }
 }
