@@ -3,7 +3,8 @@
  *   node dist/bench/case.js <case> <file>
  */
 import { statSync, createReadStream, createWriteStream } from 'node:fs';
-import { StdoutPieces, writeParsedFile } from '../src/cli/parse-command.js';
+import { writeParsedFile } from '../src/cli/parse-command.js';
+import { StdoutPieces } from '../src/cli/stdout-pieces.js';
 import { styler } from '../src/cli/terminal.js';
 import { parseFile } from '../parsers/pipeline.js';
 import { LineSplitter, MarkdownUndamager, readFileChunks } from '../src/text/index.js';

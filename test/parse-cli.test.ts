@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { parseText } from '../parsers/pipeline.js';
 import { readFileChunks } from '../src/text/index.js';
 import { tracerptLines, writeLines } from '../scripts/gen-tracerpt.js';
-import { StdoutPieces, writeParsedFile } from '../src/cli/parse-command.js';
+import { writeParsedFile } from '../src/cli/parse-command.js';
+import { StdoutPieces } from '../src/cli/stdout-pieces.js';
 import { styler } from '../src/cli/terminal.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));

@@ -8,7 +8,12 @@ import { selectIncidents } from '../db/queries/incidents.js';
 import { countByDriver, selectIoctls } from '../db/queries/ioctls.js';
 import { selectIncident } from '../db/queries/show.js';
 import { searchText } from '../db/queries/search.js';
-import { ReadOnlyError, runReadOnlySql } from '../db/queries/sql.js';
+import { ReadOnlyError, ReadOnlySqlRows, runReadOnlySql } from '../db/queries/sql.js';
+import { SQL_TABLE_ROWS, writeSqlRows } from '../src/cli/sql-command.js';
+import { StdoutPieces } from '../src/cli/stdout-pieces.js';
+import { renderCsv, type Column } from '../src/cli/render-table.js';
+import { styler } from '../src/cli/terminal.js';
+import { Writable } from 'node:stream';
 import { CRASH_IRP, FILE_OBJECT, REUSED_IRP, crashRecords, identityOf, producerOf, traceRecords } from './fixtures/store/records.js';
 
 let location: string;
@@ -135,7 +140,40 @@ describe('search', () => {
   });
 });
 
+/** What `irpscope sql` prints for a statement, written row by row as the command does. */
+async function printed(sql: string, mode: 'json' | 'csv' | 'human'): Promise<string> {
+  let text = '';
+  const sink = new Writable({ write(chunk: Buffer, _encoding, done) { text += chunk.toString(); done(); } });
+  await writeSqlRows(new ReadOnlySqlRows(store.db, sql), mode, styler(false), new StdoutPieces(sink));
+  return text;
+}
+
 describe('sql', () => {
+  it('prints JSON and CSV row by row, the same text as the whole result in one piece', async () => {
+    const statements = [
+      'SELECT id, source_id, line, name, irp, time_ticks, time_text, status FROM events ORDER BY id',
+      "SELECT path, 'a, \"quoted\" value' AS q, NULL AS absent FROM sources ORDER BY id",
+      'SELECT id FROM events WHERE id < 0',
+    ];
+    for (const sql of statements) {
+      const whole = runReadOnlySql(store.db, sql);
+      const objects = whole.rows.map((row) => Object.fromEntries(whole.columns.map((name, i) => [name, row[i]])));
+      expect(await printed(sql, 'json')).toBe(`${JSON.stringify(objects, null, 2)}\n`);
+      const columns: Column<unknown[]>[] = whole.columns.map((name, i) => ({ key: name, title: name, value: (row) => row[i] as string | number | null }));
+      expect(await printed(sql, 'csv')).toBe(renderCsv(whole.rows, columns));
+    }
+    expect(await printed('SELECT id FROM events WHERE id < 0', 'human')).toBe('(no rows)\n');
+  });
+
+  it('the human table shows the first rows and says how many more --csv and --json print', async () => {
+    const sql = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${SQL_TABLE_ROWS + 5}) SELECT i FROM n`;
+    const lines = (await printed(sql, 'human')).split('\n');
+    expect(lines[0]).toBe('i');
+    expect(lines[SQL_TABLE_ROWS]).toBe(String(SQL_TABLE_ROWS));
+    expect(lines.slice(SQL_TABLE_ROWS + 1)).toEqual([`... 5 more rows (${SQL_TABLE_ROWS + 5} in all): --csv or --json prints every row`, '']);
+    expect((await printed(sql, 'csv')).split('\n')).toHaveLength(SQL_TABLE_ROWS + 7);
+  });
+
   it('answers reads with exact values: pointers as hex text, ticks exact', () => {
     const r = runReadOnlySql(store.db, 'SELECT irp, first_ticks FROM irp_lifetimes WHERE irp = :irp ORDER BY first_ticks', { irp: CRASH_IRP });
     expect(r).toEqual({ columns: ['irp', 'first_ticks'], rows: [[CRASH_IRP, '131148060000000000'], [CRASH_IRP, '131148061319000000']] });

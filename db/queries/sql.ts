@@ -37,26 +37,57 @@ function refusedBeforeRunning(db: Connection, statement: { reader: boolean }, sq
   return db.dialect === 'postgres' ? WRITE_VERB.test(sql) : !statement.reader;
 }
 
+/**
+ * The rows of one read-only statement, one at a time, so that a result of any size goes out in bounded memory
+ * (`irpscope sql --csv` of millions of rows). Refused before it runs when it cannot return rows; a write the
+ * database refuses while it runs is a ReadOnlyError, any other failure a SqlError. `columns()` is known once the
+ * first row was read or the rows ran out (PostgreSQL describes a result once it has one).
+ */
+export class ReadOnlySqlRows implements Iterable<unknown[]> {
+  private readonly statement;
+
+  constructor(db: Connection, private readonly sql: string, private readonly params: Record<string, string | number> = {}, private readonly what = 'irpscope sql') {
+    try {
+      this.statement = db.prepare(sql);
+    } catch (error) {
+      throw new SqlError((error as Error).message);
+    }
+    // A statement that returns no rows (INSERT, CREATE, a writing PRAGMA) is refused before it runs; query_only
+    // and the read-only file handle refuse anything that gets past this (INSERT ... RETURNING).
+    if (refusedBeforeRunning(db, this.statement, sql)) {
+      throw new ReadOnlyError(`${what} is read-only: only statements that return rows (SELECT, WITH, EXPLAIN, read-only PRAGMAs) are run; to add data use irpscope ingest`);
+    }
+    this.statement.raw(true);
+  }
+
+  *[Symbol.iterator](): Iterator<unknown[]> {
+    try {
+      const rows = (Object.keys(this.params).length > 0 ? this.statement.iterate(this.params) : this.statement.iterate()) as IterableIterator<unknown[]>;
+      for (const row of rows) yield row.map(plainValue);
+    } catch (error) {
+      throw this.failure(error);
+    }
+  }
+
+  columns(): string[] {
+    return this.statement.columns().map((c) => c.name);
+  }
+
+  private failure(error: unknown): Error {
+    if (refusedWrite(error)) return new ReadOnlyError(`${this.what} is read-only: ${(error as Error).message}; to add data use irpscope ingest`);
+    // PostgreSQL reads a result through a cursor, which refuses a writing WITH before the read-only transaction
+    // would (SQLSTATE 0A000): the statement writes all the same.
+    if ((error as { code?: string }).code === '0A000' && /data-modifying/i.test((error as Error).message)) {
+      return new ReadOnlyError(`${this.what} is read-only: this statement changes data (a data-modifying WITH); to add data use irpscope ingest`);
+    }
+    return new SqlError((error as Error).message);
+  }
+}
+
 export function runReadOnlySql(db: Connection, sql: string, params: Record<string, string | number> = {}): SqlResult {
-  let statement;
-  try {
-    statement = db.prepare(sql);
-  } catch (error) {
-    throw new SqlError((error as Error).message);
-  }
-  // A statement that returns no rows (INSERT, CREATE, a writing PRAGMA) is refused before it runs; query_only
-  // and the read-only file handle refuse anything that gets past this (INSERT ... RETURNING).
-  if (refusedBeforeRunning(db, statement, sql)) throw new ReadOnlyError('irpscope sql is read-only: only statements that return rows (SELECT, WITH, EXPLAIN, read-only PRAGMAs) are run; to add data use irpscope ingest');
-  try {
-    statement.raw(true);
-    const rows = ((Object.keys(params).length > 0 ? statement.all(params) : statement.all()) as unknown[][]).map((row) => row.map(plainValue));
-    // After the run: PostgreSQL describes a result once it has one.
-    const columns = statement.columns().map((c) => c.name);
-    return { columns, rows };
-  } catch (error) {
-    if (refusedWrite(error)) throw new ReadOnlyError(`irpscope sql is read-only: ${(error as Error).message}; to add data use irpscope ingest`);
-    throw new SqlError((error as Error).message);
-  }
+  const result = new ReadOnlySqlRows(db, sql, params);
+  const rows = [...result];
+  return { columns: result.columns(), rows };
 }
 
 /**
@@ -64,28 +95,15 @@ export function runReadOnlySql(db: Connection, sql: string, params: Record<strin
  * `truncated` says more rows exist. Same refusals as runReadOnlySql.
  */
 export function runReadOnlySqlFirst(db: Connection, sql: string, maxRows: number): SqlResult & { readonly truncated: boolean } {
-  let statement;
-  try {
-    statement = db.prepare(sql);
-  } catch (error) {
-    throw new SqlError((error as Error).message);
-  }
-  if (refusedBeforeRunning(db, statement, sql)) throw new ReadOnlyError('the SQL view is read-only: only statements that return rows (SELECT, WITH, EXPLAIN, read-only PRAGMAs) are run; to add data use irpscope ingest');
-  try {
-    statement.raw(true);
-    const rows: unknown[][] = [];
-    let truncated = false;
-    for (const row of statement.iterate() as IterableIterator<unknown[]>) {
-      if (rows.length === maxRows) {
-        truncated = true;
-        break;
-      }
-      rows.push(row.map(plainValue));
+  const result = new ReadOnlySqlRows(db, sql, {}, 'the SQL view');
+  const rows: unknown[][] = [];
+  let truncated = false;
+  for (const row of result) {
+    if (rows.length === maxRows) {
+      truncated = true;
+      break;
     }
-    const columns = statement.columns().map((c) => c.name);
-    return { columns, rows, truncated };
-  } catch (error) {
-    if (refusedWrite(error)) throw new ReadOnlyError(`the SQL view is read-only: ${(error as Error).message}; to add data use irpscope ingest`);
-    throw new SqlError((error as Error).message);
+    rows.push(row);
   }
+  return { columns: result.columns(), rows, truncated };
 }

@@ -2,11 +2,9 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { PARSERS } from '../../parsers/registry.js';
-import { once } from 'node:events';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Writable } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { FormatError, parseChunks, type ParseSink, type ParseStart, type ParseSummary } from '../../parsers/pipeline.js';
 import { readFileChunks } from '../text/index.js';
@@ -14,45 +12,15 @@ import type { ParsedRecord, Skipped } from '../records/index.js';
 import { FailureError, UsageError } from './errors.js';
 import { colorWanted, styler, type Styler } from './terminal.js';
 import { ParsedFileRenderer } from './render-records.js';
+import { PIECE_CHARS, StdoutPieces } from './stdout-pieces.js';
 
 const ParseOptions = z.object({
   format: z.string().default('auto'),
   json: z.boolean().optional(),
 });
 
-/** How much text is gathered before it is handed to stdout. */
-const PIECE_CHARS = 64 * 1024;
 /** Skipped lines kept in memory, as JSON, before the rest goes to a temporary file. */
 const SKIPPED_IN_MEMORY_CHARS = 1 << 20;
-
-/**
- * Text for stdout, handed over in pieces of about 64 KB. The parse reads its next chunk only once stdout has taken
- * what it was given (`drained`), so a slow reader (a pager, `jq`) holds the parse back instead of the text piling
- * up in memory.
- */
-export class StdoutPieces {
-  private parts: string[] = [];
-  private size = 0;
-
-  constructor(private readonly stream: Writable = process.stdout) {}
-
-  push(text: string): void {
-    this.parts.push(text);
-    this.size += text.length;
-    if (this.size >= PIECE_CHARS) this.flush();
-  }
-
-  flush(): void {
-    if (this.size === 0) return;
-    this.stream.write(this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
-  }
-
-  async drained(): Promise<void> {
-    if (this.stream.writableNeedDrain) await once(this.stream, 'drain');
-  }
-}
 
 /**
  * The `skipped` array of one file's JSON object, which follows the records: its entries arrive among them and are

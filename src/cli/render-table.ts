@@ -41,9 +41,12 @@ export function renderTable<R>(style: Styler, rows: readonly R[], columns: reado
   return [header, ...cells.map((r) => r.map(pad).join('  ').trimEnd())].join('\n') + '\n';
 }
 
+/** Booleans as words in CSV. */
+export const CSV_CAST = { boolean: (b: boolean): string => (b ? 'true' : 'false') };
+
 /** CSV keeps values exact (no truncation); control characters are left to the CSV quoting, not escaped. */
 export function renderCsv<R>(rows: readonly R[], columns: readonly Column<R>[]): string {
-  return stringify([columns.map((c) => c.key), ...rows.map((row) => columns.map((c) => c.value(row)))], { cast: { boolean: (b) => (b ? 'true' : 'false') } });
+  return stringify([columns.map((c) => c.key), ...rows.map((row) => columns.map((c) => c.value(row)))], { cast: CSV_CAST });
 }
 
 export function renderRows<R>(mode: OutputMode, style: Styler, rows: readonly R[], columns: readonly Column<R>[], empty: string): string {
