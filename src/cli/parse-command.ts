@@ -1,11 +1,11 @@
 /** `irpscope parse`: files in, decoded records out, every line accounted for. */
-import type { Command } from 'commander';
-import { z } from 'zod';
-import { PARSERS } from '../../parsers/registry.js';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TextDecoder } from 'node:util';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { PARSERS } from '../../parsers/registry.js';
 import { FormatError, parseChunks, type ParseSink, type ParseStart, type ParseSummary } from '../../parsers/pipeline.js';
 import { readFileChunks } from '../text/index.js';
 import type { ParsedRecord, Skipped } from '../records/index.js';
@@ -30,8 +30,8 @@ const SKIPPED_IN_MEMORY_CHARS = 1 << 20;
 class SkippedSpool {
   private parts: string[] = [];
   private size = 0;
-  private file: { dir: string; path: string; fd: number } | null = null;
-  count = 0;
+  private file: { dir: string; fd: number } | null = null;
+  private count = 0;
 
   add(skipped: Skipped): void {
     const json = JSON.stringify({ line: skipped.line, reason: skipped.reason });
@@ -43,8 +43,7 @@ class SkippedSpool {
   private spill(): void {
     if (!this.file) {
       const dir = mkdtempSync(join(tmpdir(), 'irpscope-skipped-'));
-      const path = join(dir, 'skipped.json');
-      this.file = { dir, path, fd: openSync(path, 'w+') };
+      this.file = { dir, fd: openSync(join(dir, 'skipped.json'), 'w+') };
     }
     writeSync(this.file.fd, this.parts.join(''));
     this.parts = [];
@@ -104,9 +103,15 @@ class JsonFileWriter {
     this.skipped.add(skipped);
   }
 
-  async end(summary: ParseSummary): Promise<void> {
+  /** Ends `records` and writes the whole `skipped` array. */
+  private async skippedArray(): Promise<void> {
     this.out.push('],"skipped":[');
     await this.skipped.drainTo(this.out);
+    this.out.push(']');
+  }
+
+  async end(summary: ParseSummary): Promise<void> {
+    await this.skippedArray();
     const tail = JSON.stringify({
       lines: summary.lines,
       counts: {
@@ -117,14 +122,18 @@ class JsonFileWriter {
       },
       truncatedLastLine: summary.truncatedLastLine,
     });
-    this.out.push(`],${tail.slice(1)}\n`);
+    this.out.push(`,${tail.slice(1)}\n`);
   }
 
   /** The parse failed after the object began: it is closed with what was read and the error, still one JSON line. */
   async fail(message: string): Promise<void> {
-    this.out.push('],"skipped":[');
-    await this.skipped.drainTo(this.out);
-    this.out.push(`],"error":${JSON.stringify(message)}}\n`);
+    await this.skippedArray();
+    this.out.push(`,"error":${JSON.stringify(message)}}\n`);
+  }
+
+  /** The temporary file of skipped lines, if one is left (the output itself failed). */
+  dispose(): void {
+    this.skipped.dispose();
   }
 }
 
@@ -179,6 +188,8 @@ export async function writeParsedFile(source: { path: string; chunks: AsyncItera
       out.flush();
     }
     throw error;
+  } finally {
+    writer?.dispose();
   }
 }
 
