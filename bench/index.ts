@@ -15,6 +15,7 @@ import { benchEtwProcmon } from './etw-procmon.js';
 import { benchStore, generatedStore, withIncidents } from './store.js';
 import { benchBrowse } from './browse.js';
 import { benchPostgres } from './postgres.js';
+import { WINDBG_GENERATOR_VERSION } from '../scripts/gen-windbg.js';
 
 const dist = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -85,7 +86,7 @@ const only = new Set((process.env.BENCH_ONLY ?? 'decode,windbg,etw,store,browse,
 if (only.has('decode')) rows.push(measure('decode', '1.1 M values', ['decode'], '1 M decodeIoctl on pseudo-random codes + 100 k lookups'));
 
 if (only.has('windbg')) {
-  const windbg = generate('gen-windbg.js', join(work, `windbg-${SIZE_MB}mb.txt`), SIZE_MB);
+  const windbg = generate('gen-windbg.js', join(work, `windbg-${SIZE_MB}mb-v${WINDBG_GENERATOR_VERSION}.txt`), SIZE_MB);
   const windbgLabel = `windbg ${SIZE_MB} MB`;
   rows.push(measure('parse windbg', windbgLabel, ['parse', windbg, 'windbg']));
   rows.push(measure('peer: text stage alone', windbgLabel, ['lines', windbg], 'LineSplitter only: the floor the parser builds on'));
@@ -99,7 +100,7 @@ if (only.has('windbg')) {
     note: 'the two floors added: no parser emitting validated records can be faster' });
   const grep = timeCommand('peer: grep -c', windbgLabel, windbg, 'grep', ['-c', '-E', 'Arg[1-4]:|IRP_MJ_|STACK_TEXT', windbg], 'GNU grep counting key lines, same file');
   if (grep) rows.push(grep);
-  const large = generate('gen-windbg.js', join(work, `windbg-${SIZE_MB * 4}mb.txt`), SIZE_MB * 4, 2);
+  const large = generate('gen-windbg.js', join(work, `windbg-${SIZE_MB * 4}mb-v${WINDBG_GENERATOR_VERSION}.txt`), SIZE_MB * 4, 2);
   rows.push(measure('parse windbg (memory check)', `windbg ${SIZE_MB * 4} MB`, ['parse', large, 'windbg'], 'peak RSS must match the smaller input', 1));
   // The command itself, output included: records and skipped lines are written as they come, never held.
   rows.push(measure('irpscope parse --json', windbgLabel, ['parse-json', windbg, 'windbg'], 'the command, JSON to /dev/null', 1));

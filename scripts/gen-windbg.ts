@@ -7,6 +7,9 @@
 import { createWriteStream } from 'node:fs';
 import { seededRandom } from './seeded-random.js';
 
+/** Part of the bench's file names: a change to what is generated gets new files, not the old ones reused. */
+export const WINDBG_GENERATOR_VERSION = 2;
+
 
 const BUGCHECKS: readonly [string, string, (r: () => number) => string[]][] = [
   ['DRIVER_IRQL_NOT_LESS_OR_EQUAL', 'd1', (r) => [hex16(r, 0x1000), '0000000000000002', '0000000000000000', addr(r)]],
@@ -23,6 +26,13 @@ function hex16(r: () => number, max = 0xffffffff): string {
 }
 function addr(r: () => number): string {
   return `fffff80${Math.floor(r() * 0xf).toString(16)}${Math.floor(r() * 0xffffffff).toString(16).padStart(8, '0')}`;
+}
+/**
+ * Where !irp says the current location (the second of two) lies: after the x64 IRP (0xD0 bytes) and one
+ * IO_STACK_LOCATION (0x48), what the parser checks the command's address against.
+ */
+function currentLocation(irp: string): string {
+  return (BigInt(`0x${irp}`) + 0xd0n + 0x48n).toString(16).padStart(16, '0');
 }
 function tick(a: string): string {
   return `${a.slice(0, 8)}\`${a.slice(8)}`;
@@ -106,7 +116,7 @@ Followup:     MachineOwner
 ---------
 
 ${cpu}: kd> !irp ${tick(irp)}
-Irp is active with 2 stacks 2 is current (= 0x${irp})
+Irp is active with 2 stacks 2 is current (= 0x${currentLocation(irp)})
  No Mdl: System buffer=${tick(addr(r))}: Thread ${tick(addr(r))}:  Irp stack trace.  
      cmd  flg cl Device   File     Completion-Context
  [N/A(0), N/A(0)]
