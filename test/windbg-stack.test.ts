@@ -23,13 +23,16 @@ const Z = '0x0000000000000000';
 
 describe('stack headers', () => {
   it.each([
-    [' # Child-SP          RetAddr               Call Site', { numbered: true, childSp: true, callSiteOnly: false }],
-    [' # Child-SP          RetAddr               : Args to Child                                                           : Call Site', { numbered: true, childSp: true, callSiteOnly: false }],
-    [' # RetAddr               : Args to Child                                                           : Call Site', { numbered: true, childSp: false, callSiteOnly: false }],
-    [' # Call Site', { numbered: true, childSp: false, callSiteOnly: true }],
-    ['Child-SP          RetAddr               Call Site', { numbered: false, childSp: true, callSiteOnly: false }],
-    ['ChildEBP RetAddr  Args to Child              ', { numbered: false, childSp: true, callSiteOnly: false }],
-    [' # ChildEBP RetAddr  ', { numbered: true, childSp: true, callSiteOnly: false }],
+    [' # Child-SP          RetAddr               Call Site', { numbered: true, childSp: true, callSiteOnly: false, childSpAt: null }],
+    [' # Child-SP          RetAddr               : Args to Child                                                           : Call Site', { numbered: true, childSp: true, callSiteOnly: false, childSpAt: null }],
+    [' # RetAddr               : Args to Child                                                           : Call Site', { numbered: true, childSp: false, callSiteOnly: false, childSpAt: null }],
+    [' # Call Site', { numbered: true, childSp: false, callSiteOnly: true, childSpAt: null }],
+    ['Child-SP          RetAddr               Call Site', { numbered: false, childSp: true, callSiteOnly: false, childSpAt: null }],
+    ['ChildEBP RetAddr  Args to Child              ', { numbered: false, childSp: true, callSiteOnly: false, childSpAt: null }],
+    [' # ChildEBP RetAddr  ', { numbered: true, childSp: true, callSiteOnly: false, childSpAt: null }],
+    // kf: a Memory column before Child-SP; the rows line up under the header.
+    [' #   Memory  Child-SP          RetAddr               Call Site', { numbered: true, childSp: true, callSiteOnly: false, childSpAt: 13 }],
+    [' #   Memory  ChildEBP RetAddr  ', { numbered: true, childSp: true, callSiteOnly: false, childSpAt: 13 }],
   ])('%s', (header, layout) => {
     expect(parseStackHeader(header)).toEqual(layout);
   });
@@ -180,6 +183,50 @@ describe('the stack shape', () => {
       [1, 'mydrv+0x1234', false, false, 1],
       [null, 'nt!KeBugCheckEx+0x1e', false, false, 1],
       [null, 'nt!VerifierBugCheckIfAppropriate+0x3c', false, true, 1],
+    ]);
+  });
+
+  it('reads x86 kn inline rows, `(Inline) --------`, and the rows after them', async () => {
+    const text = [
+      '3: kd> kn',
+      ' # ChildEBP RetAddr  ',
+      '00 8a1c3ce0 8f6e605e mydrv!ResetEngine+0x93 [c:\\src\\mydrv\\engine.c @ 944]',
+      '01 (Inline) -------- mydrv!PickNextRequest+0x1a71',
+      '02 8a1c3d70 8f2c01d4 mydrv!WorkerThread+0xfaf2 [c:\\src\\mydrv\\worker.c @ 424]',
+      '03 8a1c3dbc 00000000 nt!KiThreadStartup+0x15',
+    ].join('\n');
+    const { summary, records, skipped } = await parseText(text, 'windbg');
+    expectAccounted(summary);
+    expect(skipped).toEqual([]);
+    expect(frames(records).map((f) => [f.index, f.childSp, f.returnAddress, f.symbol, f.inline, f.source])).toEqual([
+      [0, '0x000000008A1C3CE0', '0x000000008F6E605E', 'mydrv!ResetEngine+0x93', false, 'c:\\src\\mydrv\\engine.c @ 944'],
+      [1, null, null, 'mydrv!PickNextRequest+0x1a71', true, null],
+      [2, '0x000000008A1C3D70', '0x000000008F2C01D4', 'mydrv!WorkerThread+0xfaf2', false, 'c:\\src\\mydrv\\worker.c @ 424'],
+      [3, '0x000000008A1C3DBC', Z, 'nt!KiThreadStartup+0x15', false, null],
+    ]);
+  });
+
+  it('reads kf stacks, x64 and x86: the Memory column (blank on the first row) is not taken for an address', async () => {
+    const text = [
+      '2: kd> kf',
+      ' #   Memory  Child-SP          RetAddr               Call Site',
+      '00           ffffd40c`1e266770 fffff800`2b7f8a0d     nt!KeBugCheckEx',
+      '01        40 ffffd40c`1e2667b0 fffff800`2b7f8801     mydrv!MarkDeviceFailed+0x4d',
+      '02       198 ffffd40c`1e266948 fffff800`2b7f6c35     mydrv+0x2308b2',
+      '0: kd> kf',
+      ' #   Memory  ChildEBP RetAddr  ',
+      '00           0012f784 7c90e89a ntdll!KiFastSystemCallRet',
+      '01         4 0012f788 7c8023ed ntdll!NtDelayExecution+0xc',
+    ].join('\n');
+    const { summary, records, skipped } = await parseText(text, 'windbg');
+    expectAccounted(summary);
+    expect(skipped).toEqual([]);
+    expect(frames(records).map((f) => [f.index, f.childSp, f.returnAddress, f.symbol, f.args])).toEqual([
+      [0, '0xFFFFD40C1E266770', '0xFFFFF8002B7F8A0D', 'nt!KeBugCheckEx', []],
+      [1, '0xFFFFD40C1E2667B0', '0xFFFFF8002B7F8801', 'mydrv!MarkDeviceFailed+0x4d', []],
+      [2, '0xFFFFD40C1E266948', '0xFFFFF8002B7F6C35', 'mydrv+0x2308b2', []],
+      [0, '0x000000000012F784', '0x000000007C90E89A', 'ntdll!KiFastSystemCallRet', []],
+      [1, '0x000000000012F788', '0x000000007C8023ED', 'ntdll!NtDelayExecution+0xc', []],
     ]);
   });
 

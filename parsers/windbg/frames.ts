@@ -20,6 +20,11 @@ export interface StackLayout {
   readonly childSp: boolean;
   /** Rows carry only the call site (kc). */
   readonly callSiteOnly: boolean;
+  /**
+   * `kf`: a Memory column (the frame's size, blank on the first row) stands between the number and Child-SP; this is
+   * where the header puts Child-SP, which the rows line up under. Null without the column.
+   */
+  readonly childSpAt: number | null;
 }
 
 /**
@@ -52,7 +57,8 @@ export interface CallSite {
 const ADDRESS = '[0-9a-fA-F]{8}(?:`?[0-9a-fA-F]{8})?';
 const DASHES = '-{8}(?:`?-{8})?';
 const NUMBER = '(?:([0-9a-fA-F]{2,4})\\s+)?';
-const CHILD_SP = `(${ADDRESS}|\\(Inline Function\\))`;
+/** x64 prints an inline frame's Child-SP as `(Inline Function)`, x86 `kn` as `(Inline)`. */
+const CHILD_SP = `(${ADDRESS}|\\(Inline(?: Function)?\\))`;
 
 /** Colon form. A single address before the first colon is the return address (kb without Child-SP). */
 const COLON_ROW = new RegExp(`^\\s*${NUMBER}(?:${CHILD_SP}\\s+)?(${ADDRESS}|${DASHES})\\s*:\\s*((?:(?:${ADDRESS}|${DASHES})\\s+)*):\\s+(\\S[\\s\\S]*)$`);
@@ -77,10 +83,11 @@ export function parseStackHeader(text: string): StackLayout | null {
   const callSite = text.indexOf('Call Site');
   const ret = text.indexOf('RetAddr');
   if (callSite === -1 && ret === -1) return null;
-  if (!/^\s*(?:#\s+)?(?:Child-SP|ChildEBP|RetAddr|Call Site)\b/.test(text)) return null;
+  if (!/^\s*(?:#\s+)?(?:Memory\s+)?(?:Child-SP|ChildEBP|RetAddr|Call Site)\b/.test(text)) return null;
   const numbered = /^\s*#/.test(text);
-  const childSp = text.indexOf('Child-SP') !== -1 || text.indexOf('ChildEBP') !== -1;
-  return { numbered, childSp, callSiteOnly: ret === -1 && !childSp };
+  const childSpAt = Math.max(text.indexOf('Child-SP'), text.indexOf('ChildEBP'));
+  const childSp = childSpAt !== -1;
+  return { numbered, childSp, callSiteOnly: ret === -1 && !childSp, childSpAt: childSp && /^\s*(?:#\s+)?Memory\s/.test(text) ? childSpAt : null };
 }
 
 function splitTail(rest: string): { symbol: string; source: string | null; annotation: string | null } {
@@ -227,10 +234,28 @@ export function parseFrameRow(text: string, layout?: StackLayout): FrameFields |
     if (!m || (layout.numbered && m[1] === undefined) || !CALL_SITE_LIKE.test(m[2]!)) return null;
     return fields(m[1], undefined, undefined, [], m[2]!);
   }
+  if (layout?.childSpAt != null) {
+    const row = withoutMemory(text, layout.childSpAt);
+    if (row === null) return null;
+    text = row;
+  }
   const colon = colonRow(text);
   if (colon) return colon;
   const plain = PLAIN_ROW.exec(text);
   return plain ? fields(plain[1], plain[2], plain[3], plain[4] === '' ? [] : words(plain[4]!), plain[5]!) : null;
+}
+
+/** A kf number and Memory column, what stands before Child-SP in its rows. */
+const NUMBER_AND_MEMORY = /^(\s*[0-9a-fA-F]{2,4})\s+(?:[0-9a-fA-F]{1,8}\s+)?$/;
+
+/**
+ * A `kf` row without its Memory column: the frame number, then what stands from the header's Child-SP on. Null
+ * when the row does not line up under its header (the Memory cell is a hex number or blank, Child-SP starts there).
+ */
+function withoutMemory(text: string, childSpAt: number): string | null {
+  if (childSpAt >= text.length || isBlankCode(text.charCodeAt(childSpAt))) return null;
+  const m = NUMBER_AND_MEMORY.exec(text.slice(0, childSpAt));
+  return m ? `${m[1]!} ${text.slice(childSpAt)}` : null;
 }
 
 /** A row in the colon form only (`<Child-SP> <RetAddr> : <args> : <call site>`), as STACK_TEXT prints them. */
