@@ -14,6 +14,7 @@ import { parseChunks, parseText } from '../parsers/pipeline.js';
 import type { ParsedRecord, Skipped } from '../src/records/index.js';
 import { irpMajorName, irpMinorNamesOf } from '../src/decode/irp.js';
 import { literalAddress, readObjectNumber, statusOf } from '../parsers/windbg/shapes/irp-fields.js';
+import { unrecognisedReason } from '../parsers/windbg/engine.js';
 
 const FIXTURES = 'test/fixtures/windbg';
 
@@ -709,5 +710,30 @@ describe('properties', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('lines no shape takes', () => {
+  it('under a command irpscope does not read, the reason names the command; under one it reads, the line is unrecognised', async () => {
+    const text = [
+      '0: kd> !devobj ffffe0012b4c8010',
+      'Device object (ffffe0012b4c8010) is for:',
+      ' mydrv0 \\Driver\\mydrv DriverObject ffffe0012a0a0e30',
+      '0: kd> !irp ffffe0012b4c8010',
+      'something !irp never prints',
+      '0: kd> .reload /f mydrv.sys',
+      '',
+    ].join('\n');
+    const { skipped } = await parseText(text, 'windbg');
+    expect(skipped.map((s) => [s.line, s.reason])).toEqual([
+      [2, 'output of "!devobj ffffe0012b4c8010", a command irpscope does not read'],
+      [3, 'output of "!devobj ffffe0012b4c8010", a command irpscope does not read'],
+      [5, 'not a recognised debugger line'],
+    ]);
+    expect(unrecognisedReason('kb 100')).toBe('not a recognised debugger line');
+    expect(unrecognisedReason('k100')).toBe('not a recognised debugger line');
+    expect(unrecognisedReason('lmDvm mydrv')).toBe('not a recognised debugger line');
+    expect(unrecognisedReason(null)).toBe('not a recognised debugger line');
+    expect(unrecognisedReason('dd ffffe0012b4c8010')).toBe('output of "dd ffffe0012b4c8010", a command irpscope does not read');
   });
 });

@@ -45,6 +45,23 @@ export interface Shape {
 
 const PROMPT = /^\s*(?:\d{1,3}:\s*)?(?:kd|lkd|\d+:\d{3})>\s?(.*)$/;
 
+/**
+ * The commands whose output the WinDbg and verifier shapes read (their first word): !analyze, !irp, !irpfind,
+ * !thread and !process (IRP lists), !ioctldecode, !verifier, .bugcheck, dt, dx, lm*, and the k stacks.
+ */
+const READ_COMMAND = /^(?:!analyze|!irp|!irpfind|!thread|!process|!ioctldecode|!verifier|!iovirp|\.bugcheck|dt|dx|lm[a-z]*|k[a-z]*\d*)$/i;
+
+/**
+ * Why a line no shape took is skipped. Under a command irpscope does not read (`!devobj`, `!token`, `dd`), the
+ * reason names it: that output is not lost data of a known shape, and a reader of the skipped list sees which
+ * commands were not read at all.
+ */
+export function unrecognisedReason(command: string | null): string {
+  const verb = command?.split(/\s/, 1)[0] ?? '';
+  if (verb === '' || READ_COMMAND.test(verb)) return 'not a recognised debugger line';
+  return `output of ${JSON.stringify(command)}, a command irpscope does not read`;
+}
+
 export class DebuggerTextParser implements LineParser {
   private active: Block | null = null;
   private command: string | null = null;
@@ -143,7 +160,7 @@ export class DebuggerTextParser implements LineParser {
       this.counts.noiseLines++;
       return;
     }
-    this.skipped.push({ line: line.line, reason: 'not a recognised debugger line', text: line.text });
+    this.skipped.push({ line: line.line, reason: unrecognisedReason(this.command), text: line.text });
     this.counts.skippedLines++;
   }
 
