@@ -347,6 +347,33 @@ describe('handcrafted: !irp detail, N/A(f), a foreign address', () => {
   });
 });
 
+describe('handcrafted: the words after Completion-Context', () => {
+  const irp = (row: string): string => [
+    '0: kd> !irp ffffc60f8e2a2a20',
+    'Irp is active with 1 stacks 1 is current (= 0xffffc60f8e2a2af0)',
+    ' No Mdl: No System Buffer: Thread 00000000:  Irp stack trace.  ',
+    '     cmd  flg cl Device   File     Completion-Context',
+    '>[IRP_MJ_POWER(16), IRP_MN_SET_POWER(2)]',
+    row,
+    '\t       \\Driver\\mydrv',
+    '\t\t\tArgs: 00016600 00000001 00000004 00000006',
+    '',
+  ].join('\n');
+
+  it('control e1 with no completion routine prints only "pending": nothing to invoke, nothing skipped', async () => {
+    const { records, skipped } = await parseText(irp('            0 e1 ffffc60f8d83f060 00000000 00000000-00000000    pending'), 'windbg');
+    expect(skipped).toEqual([]);
+    const found = records.find((r) => r.type === 'irp');
+    if (found?.type !== 'irp') throw new Error('no irp');
+    expect(found.locations[0]).toMatchObject({ control: '0xE1', completion: null, majorFunction: 'IRP_MJ_POWER', minorFunction: 'IRP_MN_SET_POWER' });
+  });
+
+  it('with a completion routine the invoke words must be there: "pending" alone is skipped with both readings', async () => {
+    const { skipped } = await parseText(irp('            0 e1 ffffc60f8d83f060 00000000 fffff80612345678-00000000    pending'), 'windbg');
+    expect(skipped.map((s) => [s.line, s.reason])).toEqual([[6, 'the words say "pending", control 0xE1 says "Success Error Cancel pending"']]);
+  });
+});
+
 describe('handcrafted: !thread with several IRPs', () => {
   // The layout of the echo-driver lab's !thread in the Windows driver docs (debug-universal-drivers---step-by-step-
   // lab--echo-kernel-mode-.md): a WAIT thread with its wait object, three IRP List entries instead of one.
