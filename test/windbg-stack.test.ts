@@ -230,6 +230,28 @@ describe('the stack shape', () => {
     ]);
   });
 
+  it("the note k prints after .cxr / .thread, and older debuggers' symbol loading lines, are noise", async () => {
+    const text = [
+      '0: kd> .cxr 0xffffd40c1e266100',
+      '0: kd> k',
+      '  *** Stack trace for last set context - .thread/.cxr resets it',
+      ' # Child-SP          RetAddr               Call Site',
+      '00 ffffd40c`1e266770 fffff800`2b7f8a0d     mydrv!ReadRegisters+0x1a',
+      '0: kd> .thread ffffe0012b4c9080',
+      '0: kd> kb',
+      'Loading symbols for 0x80241000         mydrv.sys ->   mydrv.sys',
+      '  *** Stack trace for last set context - .thread resets it',
+      'ChildEBP RetAddr  Args to Child              ',
+      '8d3ab4e4 8164f7b2 000000c4 000000f6 0000036c mydrv!Dispatch+0x1e',
+    ].join('\n');
+    const { summary, records, skipped } = await parseText(text, 'windbg');
+    expectAccounted(summary);
+    expect(skipped).toEqual([]);
+    expect(frames(records).map((f) => f.symbol)).toEqual(['mydrv!ReadRegisters+0x1a', 'mydrv!Dispatch+0x1e']);
+    // The four prompts, the two notes and the loading line.
+    expect(summary.account.noiseLines).toBe(7);
+  });
+
   it('a stack with no crash before it belongs to no incident', async () => {
     const { records } = await parseText(fixture('ebpf-for-windows-1324.txt'), 'windbg');
     expect(frames(records).map((f) => f.incident)).toEqual([null, null, null, null, null, null]);

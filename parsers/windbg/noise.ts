@@ -43,6 +43,7 @@ group('*',
   /^\s*\*{3} (No owner thread found for resource|Either you specified an unqualified symbol|Your debugger is not using the correct symbols)/,
   /^\s*\*\*\*\s+\*\*\*/, // "***  ***" banner fragments of symbol warnings
   /^\s*\*{3} (WARNING|ERROR): /, // other symbol warnings ("*** WARNING: Unable to verify checksum")
+  /^\s*\*{3} Stack trace for last set context - \.(?:thread|cxr)(?:\/\.(?:thread|cxr))? resets it\s*$/, // k after .cxr / .thread
 );
 group('U',
   /^\s*Unable to load image .*Win32 error/,
@@ -58,7 +59,10 @@ group('R',
   /^\s*Resetting default scope/,
   /^\s*Run !sym noisy before \.reload/,
 );
-group('L', /^\s*Loading (Kernel Symbols|User Symbols|unloaded module list)/);
+group('L',
+  /^\s*Loading (Kernel Symbols|User Symbols|unloaded module list)/,
+  /^\s*Loading symbols for [0-9a-fA-F`x]+\s+\S+\s+->\s+\S+\s*$/, // older debuggers' per-module load line
+);
 group('.', /^\s*\.{2,}[.\s]*$/); // progress dots
 group('E', /^\s*Executable search path is:/);
 group('F',
