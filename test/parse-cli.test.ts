@@ -119,6 +119,21 @@ describe('parse --json', () => {
   });
 });
 
+describe('parse progress', () => {
+  it('a bar on a terminal stderr while the output goes to a file; then the summary line in its place', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'irpscope-parse-bar-'));
+    const out = join(dir, 'out.json');
+    // script(1) gives the command a terminal; its stdout is redirected to a file inside that terminal.
+    const r = spawnSync('script', ['-qfc', `${process.execPath} ${bin} parse ${TRACE} --json > ${out}`, '/dev/null'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    expect(r.status).toBe(0);
+    const screen = r.stdout;
+    expect(screen).toMatch(/\r\[#{24}\] 100% 0\.0\/0\.0 MB {2}0 records {2}\d[\d,]* records\/s {2}ETA - {2}/);
+    const summary = `${TRACE}: etw-tracerpt`;
+    expect(screen).toContain(`\r\u001b[K${summary}`);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(await expectedObject(TRACE));
+  });
+});
+
 describe('parse (human)', () => {
   it('a block per incident in input order: the IRP dumped after the crash is in its block, frames capped', () => {
     const r = irpscope(['parse', CRASH], { NO_COLOR: '1' });

@@ -19,11 +19,12 @@ export function silentProgress(): ProgressReporter {
   return { start: () => undefined, update: () => undefined, done: () => undefined };
 }
 
-export function progressFor(stream: NodeJS.WriteStream): ProgressReporter {
-  return stream.isTTY ? barProgress(stream) : lineProgress(stream);
+/** `unit`: what `rows` counts, as the bar says it (`parse` counts records). */
+export function progressFor(stream: NodeJS.WriteStream, unit = 'rows'): ProgressReporter {
+  return stream.isTTY ? barProgress(stream, unit) : lineProgress(stream, unit);
 }
 
-function barProgress(stream: NodeJS.WriteStream): ProgressReporter {
+function barProgress(stream: NodeJS.WriteStream, unit: string): ProgressReporter {
   let path = '';
   let started = 0;
   let drawn = 0;
@@ -44,7 +45,7 @@ function barProgress(stream: NodeJS.WriteStream): ProgressReporter {
       const rate = elapsed > 0 ? rows / elapsed : 0;
       const eta = fraction > 0 && fraction < 1 ? seconds((elapsed / fraction) * (1 - fraction)) : '-';
       const columns = stream.columns ?? 100;
-      const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${mb(bytes)}/${mb(totalBytes)} MB  ${count(rows)} rows  ${count(rate)} rows/s  ETA ${eta}  ${path}`;
+      const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${mb(bytes)}/${mb(totalBytes)} MB  ${count(rows)} ${unit}  ${count(rate)} ${unit}/s  ETA ${eta}  ${path}`;
       stream.write(`\r${line.slice(0, columns - 1)}\u001b[K`);
     },
     done(line) {
@@ -53,7 +54,7 @@ function barProgress(stream: NodeJS.WriteStream): ProgressReporter {
   };
 }
 
-function lineProgress(stream: NodeJS.WriteStream): ProgressReporter {
+function lineProgress(stream: NodeJS.WriteStream, unit: string): ProgressReporter {
   let path = '';
   let started = 0;
   let said = 0;
@@ -67,7 +68,7 @@ function lineProgress(stream: NodeJS.WriteStream): ProgressReporter {
       const now = performance.now();
       if (now - said < 10_000) return;
       said = now;
-      stream.write(`  ${path}: ${mb(bytes)}/${mb(totalBytes)} MB, ${count(rows)} rows, ${count(rows / ((now - started) / 1000))} rows/s\n`);
+      stream.write(`  ${path}: ${mb(bytes)}/${mb(totalBytes)} MB, ${count(rows)} ${unit}, ${count(rows / ((now - started) / 1000))} ${unit}/s\n`);
     },
     done(line) {
       stream.write(`${line}\n`);

@@ -1,5 +1,5 @@
 /** `irpscope parse`: files in, decoded records out, every line accounted for. */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TextDecoder } from 'node:util';
@@ -13,6 +13,17 @@ import { FailureError, UsageError } from './errors.js';
 import { colorWanted, styler, type Styler } from './terminal.js';
 import { ParsedFileRenderer } from './render-records.js';
 import { PIECE_CHARS, StdoutPieces } from './stdout-pieces.js';
+import { progressFor } from './ingest-progress.js';
+
+/** A regular file's size (what the bar counts towards), else null: a missing file fails in the parse, as before. */
+function fileSize(path: string): number | null {
+  try {
+    const stat = statSync(path);
+    return stat.isFile() ? stat.size : null;
+  } catch {
+    return null;
+  }
+}
 
 const ParseOptions = z.object({
   format: z.string().default('auto'),
@@ -137,9 +148,12 @@ class JsonFileWriter {
   }
 }
 
-async function* paced(chunks: AsyncIterable<Uint8Array>, out: StdoutPieces): AsyncGenerator<Uint8Array> {
+async function* paced(chunks: AsyncIterable<Uint8Array>, out: StdoutPieces, read: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+  let bytes = 0;
   for await (const chunk of chunks) {
     await out.drained();
+    bytes += chunk.length;
+    read(bytes);
     yield chunk;
   }
 }
@@ -154,7 +168,7 @@ interface FileCounts {
  * Memory stays bounded whatever the size of the file (the bench's `parse --json` rows show it).
  */
 export async function writeParsedFile(source: { path: string; chunks: AsyncIterable<Uint8Array> }, format: string, json: boolean, style: Styler,
-  out: StdoutPieces = new StdoutPieces()): Promise<{ summary: ParseSummary; counts: FileCounts }> {
+  out: StdoutPieces = new StdoutPieces(), progress: (bytes: number, records: number) => void = () => undefined): Promise<{ summary: ParseSummary; counts: FileCounts }> {
   const counts: FileCounts = { records: 0 };
   const writer = json ? new JsonFileWriter(out) : null;
   const renderer = json ? null : new ParsedFileRenderer(style, source.path);
@@ -176,7 +190,7 @@ export async function writeParsedFile(source: { path: string; chunks: AsyncItera
     },
   };
   try {
-    const summary = await parseChunks(paced(source.chunks, out), source.path, sink, format);
+    const summary = await parseChunks(paced(source.chunks, out, (bytes) => progress(bytes, counts.records)), source.path, sink, format);
     if (writer) await writer.end(summary);
     else out.push(renderer!.end());
     out.flush();
@@ -219,21 +233,28 @@ Examples:
       const out = new StdoutPieces();
       let failures = 0;
       for (const file of files) {
+        // A bar on a terminal's stderr while the output goes elsewhere (`--json > out.json`): on the terminal
+        // itself it would cut through the blocks being printed.
+        const size = file !== '-' && process.stderr.isTTY && !process.stdout.isTTY ? fileSize(file) : null;
+        const progress = size === null ? null : progressFor(process.stderr, 'records');
+        progress?.start(file, size!);
+        const report = (line: string): void => (progress ? progress.done(line) : void process.stderr.write(`${line}\n`));
         let parsed: Awaited<ReturnType<typeof writeParsedFile>>;
         try {
           const source = file === '-' ? { path: '<stdin>', chunks: process.stdin } : { path: file, chunks: readFileChunks(file) };
-          parsed = await writeParsedFile(source, options.format, options.json === true, style, out);
+          parsed = await writeParsedFile(source, options.format, options.json === true, style, out,
+            (bytes, records) => progress?.update({ bytes, totalBytes: size!, rows: records }));
         } catch (error) {
           failures++;
           const code = (error as NodeJS.ErrnoException).code;
           const message = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-          if (error instanceof FormatError || code) process.stderr.write(`irpscope: ${file}: ${message}\n`);
+          if (error instanceof FormatError || code) report(`irpscope: ${file}: ${message}`);
           else throw error;
           continue;
         }
         const { summary, counts } = parsed;
         const a = summary.account;
-        process.stderr.write(`${file}: ${summary.format} (${summary.formatReason}), ${summary.encoding}, ${summary.lines} lines: ${counts.records} records from ${a.recordLines} lines, ${a.noiseLines + a.markdownNoise} noise, ${a.skippedLines} skipped\n`);
+        report(`${file}: ${summary.format} (${summary.formatReason}), ${summary.encoding}, ${summary.lines} lines: ${counts.records} records from ${a.recordLines} lines, ${a.noiseLines + a.markdownNoise} noise, ${a.skippedLines} skipped`);
       }
       if (failures > 0) throw new FailureError(`${failures} of ${files.length} file${files.length === 1 ? '' : 's'} could not be parsed`);
     });
