@@ -46,7 +46,7 @@ function refusedBeforeRunning(db: Connection, statement: { reader: boolean }, sq
 export class ReadOnlySqlRows implements Iterable<unknown[]> {
   private readonly statement;
 
-  constructor(db: Connection, private readonly sql: string, private readonly params: Record<string, string | number> = {}, private readonly what = 'irpscope sql') {
+  constructor(db: Connection, sql: string, private readonly params: Record<string, string | number> = {}, private readonly what = 'irpscope sql') {
     try {
       this.statement = db.prepare(sql);
     } catch (error) {

@@ -1,6 +1,7 @@
 /**
- * Ingest progress on stderr: a bar redrawn in place on a terminal (bytes, rows, rate, ETA), plain lines otherwise
- * (one per file, and one every ten seconds on long files), nothing with --json.
+ * Progress on stderr, for ingest and for parse: a bar redrawn in place on a terminal (bytes, rows or records, rate,
+ * ETA), plain lines otherwise (one per file, and one every ten seconds on long files). Each command says when to
+ * show it: ingest not with --json, parse only while its output goes somewhere other than the terminal.
  */
 import { visible } from './terminal.js';
 import type { IngestProgress } from '../../db/ingest.js';
